@@ -1,0 +1,1 @@
+//! kplace edge to a running Kafka cluster (filled by the Kafka edge issue).

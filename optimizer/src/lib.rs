@@ -1,0 +1,1 @@
+//! kplace-optimizer (filled by the optimizer issue).

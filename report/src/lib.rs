@@ -1,0 +1,1 @@
+//! Self-contained HTML preview of a kplace plan (filled by the report issue).
