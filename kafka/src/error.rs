@@ -1,0 +1,86 @@
+//! Errors of the Kafka edge. Each names the broker, file, property or partition involved, and
+//! tells bad input (a wrong address, credentials, file) from Kafka failing part-way.
+
+/// What went wrong while talking to Kafka.
+#[derive(Debug, thiserror::Error)]
+pub enum KafkaError {
+    /// A client properties file (`--command-config`) is unreadable or wrong.
+    #[error("{file}: {message}")]
+    Config {
+        /// The file (or "command-config") the setting came from.
+        file: String,
+        /// What is wrong, naming the property.
+        message: String,
+    },
+    /// No bootstrap server could be reached or understood.
+    #[error("cannot reach any bootstrap server of {bootstrap}: {reason}")]
+    Bootstrap {
+        /// The bootstrap list as given.
+        bootstrap: String,
+        /// The last failure.
+        reason: String,
+    },
+    /// Authentication failed (wrong credentials, mechanism not enabled, TLS trust).
+    #[error("broker {address}: authentication failed: {reason}")]
+    Authentication {
+        /// The broker address.
+        address: String,
+        /// Why, as the broker or TLS said it.
+        reason: String,
+    },
+    /// A network or protocol failure with one broker.
+    #[error("broker {broker}: {reason}")]
+    Broker {
+        /// The broker, as "id (host:port)" or "host:port".
+        broker: String,
+        /// What failed.
+        reason: String,
+    },
+    /// Kafka answered a request with an error.
+    #[error("{request}: {subject}: {code}{}", message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default())]
+    Response {
+        /// The request, e.g. "AlterPartitionReassignments".
+        request: &'static str,
+        /// What the error is about, e.g. "partition orders-3" or "broker 7".
+        subject: String,
+        /// Kafka's error name.
+        code: String,
+        /// Kafka's error message, if any.
+        message: Option<String>,
+    },
+    /// The input names something the cluster does not have, or is otherwise inconsistent.
+    #[error("{0}")]
+    Input(String),
+    /// A broker that moves depend on went down; re-running once it is back continues.
+    #[error("{0}")]
+    BrokerDown(String),
+    /// Waiting on Kafka took longer than allowed.
+    #[error("{0}")]
+    Timeout(String),
+}
+
+impl KafkaError {
+    /// True when the error is the caller's input (address, credentials, config, plan): nothing
+    /// was changed in Kafka.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            KafkaError::Config { .. }
+                | KafkaError::Bootstrap { .. }
+                | KafkaError::Authentication { .. }
+                | KafkaError::Input(_)
+        )
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = KafkaError> = std::result::Result<T, E>;
+
+/// Kafka's name for an error code, e.g. `NOT_CONTROLLER`.
+pub fn error_name(code: i16) -> String {
+    use kafka_protocol::error::ParseResponseErrorCode;
+    match code.err() {
+        Some(error) => format!("{error:?}"),
+        None => "NONE".to_string(),
+    }
+}
