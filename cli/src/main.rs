@@ -6,6 +6,9 @@
 //! `kplace-optimizer` libraries.
 
 mod commands;
+mod infeasible;
+mod model_args;
+mod print;
 mod exit;
 mod files;
 

@@ -1,1 +1,5 @@
-//! kplace-optimizer (filled by the optimizer issue).
+//! kplace-optimizer: Cruise Control-style goals, failure analysis and reassignment plans over the
+//! placement core.
+pub mod load_model;
+pub mod plan;
+pub mod spread_plan;

@@ -59,3 +59,10 @@ pub enum ModelError {
         broker: BrokerId,
     },
 }
+
+impl ModelError {
+    /// True when the error is in the policy (otherwise in the snapshot or a flag).
+    pub fn in_policy(&self) -> bool {
+        matches!(self, ModelError::BadRegex { .. } | ModelError::BadRule { .. })
+    }
+}

@@ -1,0 +1,59 @@
+//! The arguments every placement command shares: where the cluster state and policy come from,
+//! and which brokers to keep replicas off.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use kplace_placement::model::{ClusterModel, ModelOptions};
+use kplace_placement::policy::Policy;
+use kplace_placement::snapshot::{BrokerId, Snapshot};
+
+use crate::exit::{bad_input, CliError};
+use crate::files::{read_policy, read_snapshot};
+
+/// Cluster state, policy and broker exclusions.
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// Snapshot of the cluster (JSON, as written by `kplace snapshot`).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: PathBuf,
+    /// Placement policy (YAML or JSON).
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// Brokers that must end up holding no replica, e.g. `--exclude-brokers 4,7`.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub exclude_brokers: Vec<BrokerId>,
+}
+
+/// The loaded inputs and the model built from them.
+pub struct LoadedModel {
+    /// The snapshot as read.
+    pub snapshot: Snapshot,
+    /// The policy as read.
+    pub policy: Policy,
+    /// The compiled model.
+    pub model: ClusterModel,
+}
+
+impl ModelArgs {
+    /// Reads the snapshot and policy and builds the model.
+    pub fn load(&self) -> Result<LoadedModel, CliError> {
+        let snapshot = read_snapshot(&self.snapshot)?;
+        let policy = read_policy(&self.policy)?;
+        let options = ModelOptions { exclude_brokers: self.exclude_brokers.clone() };
+        let model = ClusterModel::build(&snapshot, &policy, &options).map_err(|error| {
+            let source = if error.in_policy() { &self.policy } else { &self.snapshot };
+            bad_input(format!("{}: {error}", source.display()))
+        })?;
+        Ok(LoadedModel { snapshot, policy, model })
+    }
+}
+
+/// Output format of a command's report on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A short human summary.
+    Text,
+    /// JSON for scripts.
+    Json,
+}

@@ -1,0 +1,206 @@
+//! The plan file (PLAN.json): what kplace proposes, versioned, as plain serde data.
+//!
+//! It is the contract between `kplace plan` and `kplace apply` / `kplace report`, and what an
+//! engineer reviews: per changed partition the old and new replicas, leaders and bytes to copy;
+//! per goal its status and score before and after; per broker its load before and after; totals.
+//! The README documents the schema.
+
+use std::collections::BTreeMap;
+
+use kplace_placement::broker_load::leader_of;
+use kplace_placement::model::{ClusterModel, PartitionIdx, Replicas};
+use kplace_placement::snapshot::BrokerId;
+use serde::{Deserialize, Serialize};
+
+use crate::load_model::{broker_stats, bytes_to_move, BrokerStats};
+
+/// The schema version written into every plan.
+pub const PLAN_VERSION: u32 = 1;
+
+/// A reassignment plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Schema version ([`PLAN_VERSION`]).
+    pub version: u32,
+    /// The kplace version that wrote it.
+    pub kplace_version: String,
+    /// Per goal, in priority order: status and score before and after.
+    pub goals: Vec<GoalOutcome>,
+    /// Partitions whose replica list changes.
+    pub partitions: Vec<PartitionChange>,
+    /// Every broker's load before and after.
+    pub brokers: Vec<BrokerChange>,
+    /// Sums over the changes.
+    pub totals: Totals,
+}
+
+/// One goal's state before and after the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalOutcome {
+    /// The goal's `--goals` name, e.g. `spread`.
+    pub name: String,
+    /// Hard goals must hold; soft goals are best effort.
+    pub hard: bool,
+    /// Before the plan.
+    pub before: GoalState,
+    /// After the plan.
+    pub after: GoalState,
+}
+
+/// A goal's state at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalState {
+    /// Whether the goal holds.
+    pub satisfied: bool,
+    /// How far from satisfied: 0 when satisfied, larger is worse (goal-specific unit).
+    pub score: f64,
+    /// Number of violations (partitions or brokers, goal-specific).
+    pub violations: u64,
+    /// A few human-readable examples of what is wrong.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
+}
+
+/// One partition's move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartitionChange {
+    /// Topic name.
+    pub topic: String,
+    /// Partition number.
+    pub partition: i32,
+    /// Replicas before (preferred leader first).
+    pub old_replicas: Vec<BrokerId>,
+    /// Replicas after (preferred leader first).
+    pub new_replicas: Vec<BrokerId>,
+    /// Leader before (`None` when offline).
+    pub old_leader: Option<BrokerId>,
+    /// Leader after the move and a preferred leader election.
+    pub new_leader: Option<BrokerId>,
+    /// Bytes copied: the partition's size once per newly added replica.
+    pub bytes_to_move: u64,
+}
+
+/// One broker's load before and after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerChange {
+    /// Broker id.
+    pub id: BrokerId,
+    /// `broker.rack`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rack: Option<String>,
+    /// Every label of the broker (explicit, from the rack pattern, and `rack`).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Whether it is up.
+    pub alive: bool,
+    /// Whether it may hold replicas (alive, not excluded or being removed).
+    pub eligible: bool,
+    /// Capacity, where the snapshot gives it.
+    #[serde(default)]
+    pub capacity: kplace_placement::snapshot::Capacity,
+    /// Load before.
+    pub before: BrokerStats,
+    /// Load after.
+    pub after: BrokerStats,
+}
+
+/// Sums over a plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Totals {
+    /// Partitions whose replica list changes (including reorders).
+    pub partitions_changed: u64,
+    /// Replicas created on a broker that did not hold one.
+    pub replica_moves: u64,
+    /// Partitions whose leader changes.
+    pub leader_moves: u64,
+    /// Bytes copied.
+    pub bytes_to_move: u64,
+}
+
+impl Plan {
+    /// Builds a plan from the assignment before and after, with the goals' outcomes.
+    pub fn build(model: &ClusterModel, before: &[Replicas], after: &[Replicas], goals: Vec<GoalOutcome>) -> Plan {
+        let mut partitions = Vec::new();
+        let mut totals = Totals::default();
+        for (index, (old, new)) in before.iter().zip(after).enumerate() {
+            if old == new {
+                continue;
+            }
+            let partition = index as PartitionIdx;
+            let p = &model.partitions[index];
+            let id = |b: u32| model.brokers[b as usize].id;
+            let old_leader = leader_of(model, partition, old).map(id);
+            let new_leader = new.first().copied().map(id);
+            let bytes = bytes_to_move(model, partition, old, new);
+            totals.partitions_changed += 1;
+            totals.replica_moves += new.iter().filter(|b| !old.contains(b)).count() as u64;
+            totals.leader_moves += u64::from(old_leader != new_leader);
+            totals.bytes_to_move += bytes;
+            partitions.push(PartitionChange {
+                topic: model.topics[p.topic as usize].name.clone(),
+                partition: p.number,
+                old_replicas: model.broker_ids(old),
+                new_replicas: model.broker_ids(new),
+                old_leader,
+                new_leader,
+                bytes_to_move: bytes,
+            });
+        }
+        let stats_before = broker_stats(model, before);
+        let stats_after = broker_stats(model, after);
+        let brokers = model
+            .brokers
+            .iter()
+            .enumerate()
+            .map(|(index, broker)| BrokerChange {
+                id: broker.id,
+                rack: broker.rack.clone(),
+                labels: broker
+                    .labels
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(label, value)| {
+                        value.map(|v| {
+                            let label = label as u32;
+                            (model.labels.label_name(label).to_string(), model.labels.value_name(label, v).to_string())
+                        })
+                    })
+                    .collect(),
+                alive: broker.alive,
+                eligible: broker.eligible(),
+                capacity: broker.capacity,
+                before: stats_before[index],
+                after: stats_after[index],
+            })
+            .collect();
+        Plan {
+            version: PLAN_VERSION,
+            kplace_version: env!("CARGO_PKG_VERSION").to_string(),
+            goals,
+            partitions,
+            brokers,
+            totals,
+        }
+    }
+
+    /// Kafka's reassignment JSON for the plan's changes.
+    pub fn reassignment_file(&self) -> kplace_placement::reassignment::ReassignmentFile {
+        kplace_placement::reassignment::ReassignmentFile::new(
+            self.partitions
+                .iter()
+                .map(|change| kplace_placement::reassignment::ReassignmentEntry {
+                    topic: change.topic.clone(),
+                    partition: change.partition,
+                    replicas: change.new_replicas.clone(),
+                    log_dirs: None,
+                })
+                .collect(),
+        )
+    }
+}
