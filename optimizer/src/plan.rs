@@ -25,6 +25,8 @@ pub struct Plan {
     pub version: u32,
     /// The kplace version that wrote it.
     pub kplace_version: String,
+    /// What the plan was made from, so that a saved plan can be re-read with its snapshot alone.
+    pub inputs: PlanInputs,
     /// Per goal, in priority order: status and score before and after.
     pub goals: Vec<GoalOutcome>,
     /// Partitions whose replica list changes.
@@ -33,6 +35,36 @@ pub struct Plan {
     pub brokers: Vec<BrokerChange>,
     /// Sums over the changes.
     pub totals: Totals,
+}
+
+/// The inputs of a plan besides the snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanInputs {
+    /// The policy the plan meets.
+    pub policy: kplace_placement::policy::Policy,
+    /// Brokers kept free of replicas (`--exclude-brokers`, `--remove-brokers`).
+    #[serde(default)]
+    pub excluded_brokers: Vec<BrokerId>,
+}
+
+/// A plan that does not fit the cluster it is applied to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanMismatch {
+    /// The plan names a partition the snapshot lacks.
+    #[error("plan: partition {0} is not in the snapshot")]
+    UnknownPartition(String),
+    /// The plan names a broker the snapshot lacks.
+    #[error("plan: partition {partition} names broker {broker}, which is not in the snapshot")]
+    UnknownBroker {
+        /// `topic-partition`.
+        partition: String,
+        /// The broker id.
+        broker: BrokerId,
+    },
+    /// The plan's version is not one this kplace reads.
+    #[error("plan: version {0} is not supported (this kplace reads version {PLAN_VERSION})")]
+    Version(u32),
 }
 
 /// One goal's state before and after the plan.
@@ -125,7 +157,13 @@ pub struct Totals {
 
 impl Plan {
     /// Builds a plan from the assignment before and after, with the goals' outcomes.
-    pub fn build(model: &ClusterModel, before: &[Replicas], after: &[Replicas], goals: Vec<GoalOutcome>) -> Plan {
+    pub fn build(
+        model: &ClusterModel,
+        inputs: PlanInputs,
+        before: &[Replicas],
+        after: &[Replicas],
+        goals: Vec<GoalOutcome>,
+    ) -> Plan {
         let mut partitions = Vec::new();
         let mut totals = Totals::default();
         for (index, (old, new)) in before.iter().zip(after).enumerate() {
@@ -182,11 +220,36 @@ impl Plan {
         Plan {
             version: PLAN_VERSION,
             kplace_version: env!("CARGO_PKG_VERSION").to_string(),
+            inputs,
             goals,
             partitions,
             brokers,
             totals,
         }
+    }
+
+    /// The assignment after the plan, applied to `model`'s current assignment.
+    pub fn apply_to(&self, model: &ClusterModel) -> Result<Vec<Replicas>, PlanMismatch> {
+        if self.version != PLAN_VERSION {
+            return Err(PlanMismatch::Version(self.version));
+        }
+        let mut after = model.current.clone();
+        for change in &self.partitions {
+            let name = || format!("{}-{}", change.topic, change.partition);
+            let partition = model
+                .partition_index(&change.topic, change.partition)
+                .ok_or_else(|| PlanMismatch::UnknownPartition(name()))?;
+            after[partition as usize] = change
+                .new_replicas
+                .iter()
+                .map(|&id| {
+                    model
+                        .broker(id)
+                        .ok_or_else(|| PlanMismatch::UnknownBroker { partition: name(), broker: id })
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(after)
     }
 
     /// Kafka's reassignment JSON for the plan's changes.

@@ -6,13 +6,16 @@ use kplace_placement::feasibility::Infeasibility;
 use kplace_placement::model::{ClusterModel, PartitionIdx};
 use kplace_placement::repair::repair;
 
-use crate::plan::{GoalOutcome, GoalState, Plan};
+use crate::plan::{GoalOutcome, GoalState, Plan, PlanInputs};
 
 /// How many example violations a goal state carries.
 const EXAMPLES: usize = 5;
 
 /// Plans the spread goal only. Fails with the rules that cannot be met.
-pub fn plan_spread(model: &ClusterModel) -> Result<Plan, Vec<(Infeasibility, Vec<PartitionIdx>)>> {
+pub fn plan_spread(
+    model: &ClusterModel,
+    inputs: PlanInputs,
+) -> Result<Plan, Vec<(Infeasibility, Vec<PartitionIdx>)>> {
     let before = model.current.clone();
     let outcome = repair(model, &before);
     if !outcome.infeasible.is_empty() {
@@ -28,7 +31,7 @@ pub fn plan_spread(model: &ClusterModel) -> Result<Plan, Vec<(Infeasibility, Vec
         before: spread_state(model, &before),
         after: spread_state(model, &after),
     };
-    Ok(Plan::build(model, &before, &after, vec![goal]))
+    Ok(Plan::build(model, inputs, &before, &after, vec![goal]))
 }
 
 /// The spread goal's state under an assignment: violating partitions, a few examples.

@@ -266,6 +266,12 @@ impl ClusterModel {
         self.topic_index.get(name).copied()
     }
 
+    /// Dense index of partition `number` of topic `topic`.
+    pub fn partition_index(&self, topic: &str, number: i32) -> Option<PartitionIdx> {
+        let topic = &self.topics[self.topic(topic)? as usize];
+        topic.partitions.iter().copied().find(|&p| self.partitions[p as usize].number == number)
+    }
+
     /// The rule that applies to a topic name (first whose pattern matches it whole).
     pub fn rule_for_topic_name(&self, name: &str) -> RuleIdx {
         first_matching_rule(&self.rules, name)

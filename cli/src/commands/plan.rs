@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use kplace_optimizer::plan::Plan;
+use kplace_optimizer::plan::{Plan, PlanInputs};
 use kplace_optimizer::spread_plan::plan_spread;
 
 use crate::exit::{bad_input, CliError, OK};
@@ -44,7 +44,11 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, CliError> {
     }
     let loaded = args.model.load()?;
     let model = &loaded.model;
-    let plan = plan_spread(model).map_err(|groups| infeasible_error(model, &groups))?;
+    let inputs = PlanInputs {
+        policy: loaded.policy.clone(),
+        excluded_brokers: args.model.exclude_brokers.clone(),
+    };
+    let plan = plan_spread(model, inputs).map_err(|groups| infeasible_error(model, &groups))?;
     let mut outputs = Outputs::default();
     if let Some(path) = &args.reassignment_json {
         outputs.add(path, to_json(&plan.reassignment_file())?);
