@@ -22,11 +22,16 @@
 //! [`Snapshot`]: kplace_placement::snapshot::Snapshot
 
 pub mod admin;
+pub mod apply;
+pub mod batching;
+pub mod cancel;
 pub mod client;
 pub mod connection;
 pub mod error;
 mod names;
 pub mod properties;
+pub mod reassignment_json;
 pub mod scram;
 pub mod snapshot;
+pub mod throttle;
 mod tls;
