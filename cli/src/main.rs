@@ -6,11 +6,14 @@
 //! `kplace-optimizer` libraries.
 
 mod commands;
+mod durations;
 mod infeasible;
 mod model_args;
 mod print;
 mod exit;
 mod files;
+mod kafka_args;
+mod logging;
 
 use std::process::ExitCode;
 

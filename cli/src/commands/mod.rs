@@ -6,9 +6,14 @@ use clap::Subcommand;
 
 use crate::exit::CliError;
 
+pub mod apply;
 pub mod assign;
+pub mod cancel;
 pub mod check;
+pub mod heal;
 pub mod plan;
+pub mod snapshot;
+pub mod status;
 
 /// The subcommands of `kplace`.
 #[derive(Debug, Subcommand)]
@@ -19,6 +24,16 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Place the replicas of a new topic or of new partitions.
     Assign(assign::AssignArgs),
+    /// Take a snapshot of a running cluster.
+    Snapshot(snapshot::SnapshotArgs),
+    /// Apply a plan to a running cluster, in batches, and wait until it is done.
+    Apply(apply::ApplyArgs),
+    /// Show the reassignments in flight and their progress.
+    Status(status::StatusArgs),
+    /// Cancel reassignments in flight and remove replication throttles.
+    Cancel(cancel::CancelArgs),
+    /// Heal the cluster periodically: check, plan and (with --execute) apply.
+    Heal(heal::HealArgs),
 }
 
 /// Runs one subcommand and returns the exit code it chose.
@@ -27,5 +42,10 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Check(args) => check::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Assign(args) => assign::run(args),
+        Command::Snapshot(args) => snapshot::run(args),
+        Command::Apply(args) => apply::run(args),
+        Command::Status(args) => status::run(args),
+        Command::Cancel(args) => cancel::run(args),
+        Command::Heal(args) => heal::run(args),
     }
 }

@@ -1,0 +1,51 @@
+//! The arguments every command that talks to Kafka shares, connecting, and turning the Kafka
+//! edge's errors into exit codes (bad input: 2; Kafka failing part-way: 4).
+
+use std::path::PathBuf;
+
+use clap::Args;
+use kplace_kafka::client::KafkaClient;
+use kplace_kafka::error::KafkaError;
+use kplace_kafka::properties::{read_client_config, ClientConfig};
+
+use crate::exit::CliError;
+
+/// Where the cluster is and how to connect to it.
+#[derive(Debug, Clone, Args)]
+pub struct KafkaArgs {
+    /// Kafka bootstrap servers, e.g. `kafka-0:9092,kafka-1:9092`.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bootstrap_server: String,
+    /// Client properties file as Kafka's tools take it (security.protocol, sasl.mechanism,
+    /// sasl.jaas.config or sasl.username/sasl.password, PEM ssl.truststore/keystore settings).
+    #[arg(long, value_name = "FILE")]
+    pub command_config: Option<PathBuf>,
+}
+
+impl KafkaArgs {
+    /// Connects to the cluster; wrong addresses, credentials or settings are bad input.
+    pub fn connect(&self) -> Result<KafkaClient, CliError> {
+        connect(&self.bootstrap_server, self.command_config.as_deref())
+    }
+}
+
+/// Connects to `bootstrap` with the settings of `command_config` (if any).
+pub fn connect(
+    bootstrap: &str,
+    command_config: Option<&std::path::Path>,
+) -> Result<KafkaClient, CliError> {
+    let config = match command_config {
+        Some(path) => read_client_config(path).map_err(kafka_error)?,
+        None => ClientConfig::default(),
+    };
+    KafkaClient::connect(bootstrap, config).map_err(kafka_error)
+}
+
+/// The CLI error for a Kafka edge error: bad input (exit 2) or Kafka failing (exit 4).
+pub fn kafka_error(error: KafkaError) -> CliError {
+    if error.is_bad_input() {
+        CliError::BadInput(error.to_string())
+    } else {
+        CliError::Kafka(error.to_string())
+    }
+}
