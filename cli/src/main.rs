@@ -12,6 +12,7 @@ mod model_args;
 mod print;
 mod exit;
 mod files;
+mod html_args;
 mod kafka_args;
 mod logging;
 

@@ -68,7 +68,12 @@ fn analysed_labels(model: &ClusterModel) -> Vec<LabelIdx> {
     let mut labels: Vec<LabelIdx> = model
         .rules
         .iter()
-        .flat_map(|rule| rule.spread.iter().map(|(l, _)| *l).chain(rule.survive.iter().copied()))
+        .flat_map(|rule| {
+            rule.spread
+                .iter()
+                .map(|(l, _)| *l)
+                .chain(rule.survive.iter().copied())
+        })
         .collect();
     labels.sort_unstable();
     labels.dedup();
@@ -109,7 +114,10 @@ impl Counters {
         Counters {
             untouched: vec![Tally::default(); labels.len()],
             untouched_broker_delta: vec![vec![Tally::default(); brokers]; labels.len()],
-            domain_adjust: labels.iter().map(|l| vec![Tally::default(); per_value(l)]).collect(),
+            domain_adjust: labels
+                .iter()
+                .map(|l| vec![Tally::default(); per_value(l)])
+                .collect(),
             domain_broker_adjust: labels
                 .iter()
                 .map(|l| vec![vec![Tally::default(); brokers]; per_value(l)])
@@ -119,14 +127,23 @@ impl Counters {
     }
 
     fn merge(mut self, other: Counters) -> Counters {
-        fn add_all<'a>(mine: impl Iterator<Item = &'a mut Tally>, theirs: impl Iterator<Item = &'a Tally>) {
+        fn add_all<'a>(
+            mine: impl Iterator<Item = &'a mut Tally>,
+            theirs: impl Iterator<Item = &'a Tally>,
+        ) {
             for (m, t) in mine.zip(theirs) {
                 m.add(*t, 1);
             }
         }
         add_all(self.untouched.iter_mut(), other.untouched.iter());
-        add_all(self.untouched_broker_delta.iter_mut().flatten(), other.untouched_broker_delta.iter().flatten());
-        add_all(self.domain_adjust.iter_mut().flatten(), other.domain_adjust.iter().flatten());
+        add_all(
+            self.untouched_broker_delta.iter_mut().flatten(),
+            other.untouched_broker_delta.iter().flatten(),
+        );
+        add_all(
+            self.domain_adjust.iter_mut().flatten(),
+            other.domain_adjust.iter().flatten(),
+        );
         add_all(
             self.domain_broker_adjust.iter_mut().flatten().flatten(),
             other.domain_broker_adjust.iter().flatten().flatten(),
@@ -135,9 +152,19 @@ impl Counters {
         self
     }
 
-    fn count_partition(&mut self, model: &ClusterModel, labels: &[LabelIdx], partition: PartitionIdx, replicas: &[BrokerIdx]) {
+    fn count_partition(
+        &mut self,
+        model: &ClusterModel,
+        labels: &[LabelIdx],
+        partition: PartitionIdx,
+        replicas: &[BrokerIdx],
+    ) {
         let min_isr = min_isr(model, partition);
-        let live: Vec<BrokerIdx> = replicas.iter().copied().filter(|&b| model.brokers[b as usize].alive).collect();
+        let live: Vec<BrokerIdx> = replicas
+            .iter()
+            .copied()
+            .filter(|&b| model.brokers[b as usize].alive)
+            .collect();
         let alive = live.len() as u32;
         let untouched = Tally::of(alive, min_isr);
         let mut lose_one = untouched;
@@ -193,7 +220,10 @@ impl Counters {
     fn domain_plus_broker(&self, position: usize, value: ValueIdx, broker: BrokerIdx) -> Tally {
         let mut total = self.domain(position, value);
         total.add(self.untouched_broker_delta[position][broker as usize], 1);
-        total.add(self.domain_broker_adjust[position][value as usize][broker as usize], 1);
+        total.add(
+            self.domain_broker_adjust[position][value as usize][broker as usize],
+            1,
+        );
         total
     }
 }
@@ -214,17 +244,29 @@ pub fn analyze(model: &ClusterModel, assignment: &[Replicas]) -> FailureAnalysis
         )
         .reduce(|| Counters::new(model, &labels), Counters::merge);
 
-    let live_brokers: Vec<BrokerIdx> =
-        (0..model.brokers.len() as BrokerIdx).filter(|&b| model.brokers[b as usize].alive).collect();
+    let live_brokers: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+        .filter(|&b| model.brokers[b as usize].alive)
+        .collect();
     let id = |b: BrokerIdx| model.brokers[b as usize].id;
-    let in_domain = |b: BrokerIdx, label: LabelIdx, value: ValueIdx| model.brokers[b as usize].label(label) == Some(value);
+    let in_domain = |b: BrokerIdx, label: LabelIdx, value: ValueIdx| {
+        model.brokers[b as usize].label(label) == Some(value)
+    };
     let mut scenarios = Vec::new();
     let mut worst_cases = Vec::new();
     for (position, &label) in labels.iter().enumerate() {
         for value in 0..model.labels.value_count(label) as ValueIdx {
-            let lost: Vec<i32> = live_brokers.iter().filter(|&&b| in_domain(b, label, value)).map(|&b| id(b)).collect();
+            let lost: Vec<i32> = live_brokers
+                .iter()
+                .filter(|&&b| in_domain(b, label, value))
+                .map(|&b| id(b))
+                .collect();
             let name = model.labels.domain_name(label, value);
-            scenarios.push(scenario(name.clone(), "domain", lost.clone(), counters.domain(position, value)));
+            scenarios.push(scenario(
+                name.clone(),
+                "domain",
+                lost.clone(),
+                counters.domain(position, value),
+            ));
             let worst = live_brokers
                 .iter()
                 .filter(|&&b| !in_domain(b, label, value))
@@ -233,12 +275,22 @@ pub fn analyze(model: &ClusterModel, assignment: &[Replicas]) -> FailureAnalysis
             if let Some((b, total)) = worst {
                 let mut lost = lost;
                 lost.push(id(b));
-                worst_cases.push(scenario(format!("{name}+broker={}", id(b)), "domain+broker", lost, total));
+                worst_cases.push(scenario(
+                    format!("{name}+broker={}", id(b)),
+                    "domain+broker",
+                    lost,
+                    total,
+                ));
             }
         }
     }
     for &b in &live_brokers {
-        scenarios.push(scenario(format!("broker={}", id(b)), "broker", vec![id(b)], counters.broker[b as usize]));
+        scenarios.push(scenario(
+            format!("broker={}", id(b)),
+            "broker",
+            vec![id(b)],
+            counters.broker[b as usize],
+        ));
     }
     scenarios.extend(worst_cases);
     FailureAnalysis { scenarios }
@@ -299,11 +351,19 @@ mod tests {
         let model = stretch();
         let analysis = analyze(&model, &model.current);
         assert!(analysis.scenarios.iter().any(|s| s.scenario == "zone=az1"));
-        assert!(analysis.scenarios.iter().any(|s| s.scenario == "cluster=k8s-b"));
+        assert!(analysis
+            .scenarios
+            .iter()
+            .any(|s| s.scenario == "cluster=k8s-b"));
         assert!(analysis.scenarios.iter().any(|s| s.scenario == "broker=3"));
         for s in &analysis.scenarios {
             let (offline, under) = brute(&model, &s.lost_brokers);
-            assert_eq!((s.offline_partitions, s.under_min_isr_partitions), (offline, under), "{}", s.scenario);
+            assert_eq!(
+                (s.offline_partitions, s.under_min_isr_partitions),
+                (offline, under),
+                "{}",
+                s.scenario
+            );
         }
     }
 
@@ -311,9 +371,17 @@ mod tests {
     fn worst_broker_is_the_worst() {
         let model = stretch();
         let analysis = analyze(&model, &model.current);
-        for s in analysis.scenarios.iter().filter(|s| s.kind == "domain+broker") {
+        for s in analysis
+            .scenarios
+            .iter()
+            .filter(|s| s.kind == "domain+broker")
+        {
             let domain = s.scenario.split('+').next().unwrap();
-            let base = analysis.scenarios.iter().find(|d| d.scenario == domain).unwrap();
+            let base = analysis
+                .scenarios
+                .iter()
+                .find(|d| d.scenario == domain)
+                .unwrap();
             let best = model
                 .brokers
                 .iter()
@@ -338,13 +406,26 @@ mod tests {
         let analysis = analyze(&model, &after);
         // Every rule spreads evenly over zones and min ISR is 2 of 3 or 3 of 6: losing any one
         // zone blocks no writes. (Clusters are spread only for payments, so they are not checked.)
-        let zones: Vec<_> = analysis.scenarios.iter().filter(|s| s.scenario.starts_with("zone=") && s.kind == "domain").collect();
+        let zones: Vec<_> = analysis
+            .scenarios
+            .iter()
+            .filter(|s| s.scenario.starts_with("zone=") && s.kind == "domain")
+            .collect();
         assert_eq!(zones.len(), 3);
         for s in zones {
             assert_eq!(s.writes_blocked_partitions, 0, "{}", s.scenario);
         }
         let before = analyze(&model, &model.current);
-        let az1 = |a: &FailureAnalysis| a.scenarios.iter().find(|s| s.scenario == "zone=az1").unwrap().writes_blocked_partitions;
-        assert!(az1(&before) > 0, "the legacy placement does block writes when az1 goes");
+        let az1 = |a: &FailureAnalysis| {
+            a.scenarios
+                .iter()
+                .find(|s| s.scenario == "zone=az1")
+                .unwrap()
+                .writes_blocked_partitions
+        };
+        assert!(
+            az1(&before) > 0,
+            "the legacy placement does block writes when az1 goes"
+        );
     }
 }

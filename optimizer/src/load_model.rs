@@ -74,7 +74,12 @@ pub fn broker_stats(model: &ClusterModel, assignment: &[Replicas]) -> Vec<Broker
 
 /// Bytes that must be copied to move a partition from `old` to `new`: its size once per broker
 /// that newly receives a replica.
-pub fn bytes_to_move(model: &ClusterModel, partition: PartitionIdx, old: &[BrokerIdx], new: &[BrokerIdx]) -> u64 {
+pub fn bytes_to_move(
+    model: &ClusterModel,
+    partition: PartitionIdx,
+    old: &[BrokerIdx],
+    new: &[BrokerIdx],
+) -> u64 {
     let added = new.iter().filter(|b| !old.contains(b)).count() as u64;
     added * model.partitions[partition as usize].size
 }

@@ -206,7 +206,10 @@ impl Plan {
                     .filter_map(|(label, value)| {
                         value.map(|v| {
                             let label = label as u32;
-                            (model.labels.label_name(label).to_string(), model.labels.value_name(label, v).to_string())
+                            (
+                                model.labels.label_name(label).to_string(),
+                                model.labels.value_name(label, v).to_string(),
+                            )
                         })
                     })
                     .collect(),
@@ -243,9 +246,10 @@ impl Plan {
                 .new_replicas
                 .iter()
                 .map(|&id| {
-                    model
-                        .broker(id)
-                        .ok_or_else(|| PlanMismatch::UnknownBroker { partition: name(), broker: id })
+                    model.broker(id).ok_or_else(|| PlanMismatch::UnknownBroker {
+                        partition: name(),
+                        broker: id,
+                    })
                 })
                 .collect::<Result<_, _>>()?;
         }

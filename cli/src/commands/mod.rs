@@ -12,6 +12,7 @@ pub mod cancel;
 pub mod check;
 pub mod heal;
 pub mod plan;
+pub mod report;
 pub mod snapshot;
 pub mod status;
 
@@ -24,6 +25,8 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Place the replicas of a new topic or of new partitions.
     Assign(assign::AssignArgs),
+    /// Write the HTML preview of a saved plan.
+    Report(report::ReportArgs),
     /// Take a snapshot of a running cluster.
     Snapshot(snapshot::SnapshotArgs),
     /// Apply a plan to a running cluster, in batches, and wait until it is done.
@@ -42,6 +45,7 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Check(args) => check::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Assign(args) => assign::run(args),
+        Command::Report(args) => report::run(args),
         Command::Snapshot(args) => snapshot::run(args),
         Command::Apply(args) => apply::run(args),
         Command::Status(args) => status::run(args),

@@ -9,6 +9,7 @@ use kplace_optimizer::spread_plan::plan_spread;
 
 use crate::exit::{bad_input, CliError, OK};
 use crate::files::Outputs;
+use crate::html_args::HtmlArgs;
 use crate::infeasible::infeasible_error;
 use crate::model_args::{Format, ModelArgs};
 
@@ -32,6 +33,12 @@ pub struct PlanArgs {
     /// Write the full plan (PLAN.json: moves, goals and broker load before and after).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Write the plan's HTML preview: one self-contained file (no network fetches) with goals,
+    /// spread heatmaps, broker load and failure scenarios before and after, and the moves.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    #[command(flatten)]
+    report: HtmlArgs,
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
@@ -55,6 +62,9 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, CliError> {
     }
     if let Some(path) = &args.out {
         outputs.add(path, to_json(&plan)?);
+    }
+    if let Some(path) = &args.html {
+        outputs.add(path, args.report.render(model, &plan, &args.model.snapshot, None)?);
     }
     outputs.commit()?;
     match args.format {

@@ -1,0 +1,107 @@
+//! `leader-preference`: a rule may name a preferred leader location (`leader: {zone: az1}`);
+//! partitions with a replica there are led from there.
+
+use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
+
+use crate::action::Action;
+use crate::goals::{Goal, GoalRun, EXAMPLES};
+use crate::hard_failure::HardGoalFailure;
+use crate::plan::GoalState;
+use crate::state::{ClusterState, Proposal};
+
+/// The leader-preference goal.
+pub struct LeaderPreferenceGoal;
+
+fn preferred(model: &ClusterModel, partition: PartitionIdx, b: BrokerIdx) -> bool {
+    let broker = &model.brokers[b as usize];
+    model
+        .rule_of(partition)
+        .leader
+        .iter()
+        .all(|&(label, value)| broker.label(label) == Some(value))
+}
+
+/// True when the partition could be led from its preferred location but is not.
+fn misled(
+    model: &ClusterModel,
+    partition: PartitionIdx,
+    replicas: &[BrokerIdx],
+    leader: Option<BrokerIdx>,
+) -> bool {
+    !model.rule_of(partition).leader.is_empty()
+        && !leader.is_some_and(|l| preferred(model, partition, l))
+        && replicas
+            .iter()
+            .any(|&b| preferred(model, partition, b) && model.brokers[b as usize].alive)
+}
+
+fn misled_partitions(state: &ClusterState<'_>) -> Vec<PartitionIdx> {
+    let model = state.model();
+    (0..model.partitions.len() as PartitionIdx)
+        .filter(|&p| misled(model, p, state.replicas(p), state.leader(p)))
+        .collect()
+}
+
+impl Goal for LeaderPreferenceGoal {
+    fn name(&self) -> &str {
+        "leader-preference"
+    }
+
+    fn hard(&self) -> bool {
+        false
+    }
+
+    fn state(&self, state: &ClusterState<'_>) -> GoalState {
+        let model = state.model();
+        let misled = misled_partitions(state);
+        GoalState {
+            satisfied: misled.is_empty(),
+            score: misled.len() as f64,
+            violations: misled.len() as u64,
+            examples: misled
+                .iter()
+                .take(EXAMPLES)
+                .map(|&p| {
+                    format!(
+                        "{}: led outside its preferred leader location",
+                        model.partition_name(p)
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
+        let model = run.state.model();
+        for p in misled_partitions(run.state) {
+            let mut there: Vec<BrokerIdx> = run
+                .state
+                .replicas(p)
+                .iter()
+                .copied()
+                .filter(|&b| preferred(model, p, b) && model.brokers[b as usize].alive)
+                .collect();
+            there.sort_by_key(|&b| (run.state.stats()[b as usize].leaders, b));
+            for leader in there {
+                if run.try_apply(
+                    Action::Lead {
+                        partition: p,
+                        leader,
+                    },
+                    |_, _| true,
+                ) {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn accepts(&self, proposal: &Proposal, state: &ClusterState<'_>) -> bool {
+        let model = state.model();
+        proposal.changes.iter().all(|c| {
+            !misled(model, c.partition, &c.new, c.new_leader)
+                || misled(model, c.partition, &c.old, c.old_leader)
+        })
+    }
+}

@@ -1,0 +1,256 @@
+//! Bringing every broker into a [`Band`]: brokers above it shed load, brokers below it pull load,
+//! leadership changes first (no data moves), then replica moves of the partitions that relieve
+//! the most load per byte copied.
+
+use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
+
+use crate::action::Action;
+use crate::goals::band::Band;
+use crate::goals::GoalRun;
+use crate::resource::Resource;
+
+/// Rounds of shed-and-fill before giving up on a band that cannot be met.
+const ROUNDS: usize = 3;
+/// Destinations tried per candidate replica.
+const DESTINATIONS_PER_REPLICA: usize = 12;
+/// Candidate replicas tried per broker before moving on (bounds the work on hopeless brokers).
+const CANDIDATES_PER_BROKER: usize = 4_000;
+
+/// Moves load until every broker is within `band` or nothing more can be done.
+pub fn rebalance(run: &mut GoalRun<'_, '_>, band: &Band) {
+    let Some(resource) = band.resource else {
+        return;
+    };
+    for _ in 0..ROUNDS {
+        let shed = shed(run, band, resource);
+        let filled = fill(run, band, resource);
+        if !(shed || filled) {
+            break;
+        }
+    }
+}
+
+fn value(run: &GoalRun<'_, '_>, resource: Resource, b: BrokerIdx) -> f64 {
+    resource.of(&run.state.stats()[b as usize])
+}
+
+/// The replicas of broker `b` that carry some of `resource`, most load per byte first.
+fn candidates(
+    run: &GoalRun<'_, '_>,
+    resource: Resource,
+    hosted: &[PartitionIdx],
+    b: BrokerIdx,
+) -> Vec<PartitionIdx> {
+    let model = run.state.model();
+    let mut out: Vec<(f64, f64, PartitionIdx)> = hosted
+        .iter()
+        .copied()
+        .filter(|&p| !run.limits.frozen_partition(p) && run.state.replicas(p).contains(&b))
+        .filter_map(|p| {
+            let load = resource.replica_load(model, p, run.state.leader(p) == Some(b));
+            let per_byte = load / (model.partitions[p as usize].size as f64 + 1.0);
+            (load > 0.0).then_some((per_byte, load, p))
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then(a.2.cmp(&b.2))
+    });
+    out.into_iter()
+        .map(|(_, _, p)| p)
+        .take(CANDIDATES_PER_BROKER)
+        .collect()
+}
+
+/// Brokers that may receive replicas, least loaded first.
+fn destinations(run: &GoalRun<'_, '_>, resource: Resource) -> Vec<BrokerIdx> {
+    let model = run.state.model();
+    let mut out: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+        .filter(|&b| run.limits.may_receive(model, b))
+        .collect();
+    out.sort_by(|&a, &b| {
+        value(run, resource, a)
+            .total_cmp(&value(run, resource, b))
+            .then(a.cmp(&b))
+    });
+    out
+}
+
+fn same_domain(model: &ClusterModel, a: BrokerIdx, b: BrokerIdx) -> bool {
+    model.brokers[a as usize].labels == model.brokers[b as usize].labels
+}
+
+/// Tries to hand leadership of `partition` from `b` to another replica.
+fn try_lead_away(
+    run: &mut GoalRun<'_, '_>,
+    band: &Band,
+    resource: Resource,
+    partition: PartitionIdx,
+    b: BrokerIdx,
+) -> bool {
+    if run.state.leader(partition) != Some(b) {
+        return false;
+    }
+    let mut others: Vec<BrokerIdx> = run
+        .state
+        .replicas(partition)
+        .iter()
+        .copied()
+        .filter(|&c| c != b)
+        .collect();
+    others.sort_by(|&x, &y| {
+        value(run, resource, x)
+            .total_cmp(&value(run, resource, y))
+            .then(x.cmp(&y))
+    });
+    others.into_iter().any(|c| {
+        run.try_apply(
+            Action::Lead {
+                partition,
+                leader: c,
+            },
+            |p, _| band.accepts(p) && band.improves(p),
+        )
+    })
+}
+
+/// Tries to move `partition`'s replica from `from` to one of `to` (in order, same domain first).
+fn try_move(
+    run: &mut GoalRun<'_, '_>,
+    band: &Band,
+    partition: PartitionIdx,
+    from: BrokerIdx,
+    to: &[BrokerIdx],
+) -> bool {
+    let model = run.state.model();
+    let (near, far): (Vec<BrokerIdx>, Vec<BrokerIdx>) = to
+        .iter()
+        .copied()
+        .filter(|&d| d != from && !run.state.replicas(partition).contains(&d))
+        .partition(|&d| same_domain(model, from, d));
+    let tries = near
+        .iter()
+        .take(DESTINATIONS_PER_REPLICA / 2)
+        .chain(far.iter().take(DESTINATIONS_PER_REPLICA / 2));
+    for &d in tries {
+        if run.try_apply(
+            Action::Move {
+                partition,
+                from,
+                to: d,
+            },
+            |p, _| band.accepts(p) && band.improves(p),
+        ) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Brokers above the band give load away. Returns whether anything moved.
+fn shed(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
+    let model = run.state.model();
+    let over: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+        .filter(|&b| {
+            value(run, resource, b) > band.hi[b as usize] && band.broker_excess(run.state, b) > 0.0
+        })
+        .collect();
+    if over.is_empty() {
+        return false;
+    }
+    let hosted = run.state.hosted();
+    let mut moved = false;
+    for b in over {
+        let list = candidates(run, resource, &hosted[b as usize], b);
+        let above = |run: &GoalRun<'_, '_>| {
+            value(run, resource, b) > band.hi[b as usize] && band.broker_excess(run.state, b) > 0.0
+        };
+        if resource.follows_leadership() {
+            for &p in &list {
+                if !above(run) {
+                    break;
+                }
+                moved |= try_lead_away(run, band, resource, p, b);
+            }
+        }
+        if resource == Resource::Leaders {
+            continue;
+        }
+        let mut to = destinations(run, resource);
+        for &p in &list {
+            if !above(run) {
+                break;
+            }
+            if try_move(run, band, p, b, &to) {
+                moved = true;
+                to = destinations(run, resource);
+            }
+        }
+    }
+    moved
+}
+
+/// Brokers below the band take load from the most loaded brokers. Returns whether anything moved.
+fn fill(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
+    let model = run.state.model();
+    let under: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+        .filter(|&b| run.limits.may_receive(model, b) || resource.follows_leadership())
+        .filter(|&b| {
+            value(run, resource, b) < band.lo[b as usize] && band.broker_excess(run.state, b) > 0.0
+        })
+        .collect();
+    if under.is_empty() {
+        return false;
+    }
+    let hosted = run.state.hosted();
+    let mut moved = false;
+    for u in under {
+        let below = |run: &GoalRun<'_, '_>| {
+            value(run, resource, u) < band.lo[u as usize] && band.broker_excess(run.state, u) > 0.0
+        };
+        let mut sources: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+            .filter(|&s| s != u && value(run, resource, s) > band.lo[s as usize])
+            .collect();
+        sources.sort_by(|&x, &y| {
+            (!same_domain(model, x, u), -value(run, resource, x))
+                .partial_cmp(&(!same_domain(model, y, u), -value(run, resource, y)))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(x.cmp(&y))
+        });
+        let mut budget = CANDIDATES_PER_BROKER;
+        'sources: for s in sources {
+            for p in candidates(run, resource, &hosted[s as usize], s) {
+                if !below(run) || budget == 0 {
+                    break 'sources;
+                }
+                budget -= 1;
+                let own = |pr: &crate::state::Proposal, _: &crate::state::ClusterState<'_>| {
+                    band.accepts(pr) && band.improves(pr)
+                };
+                if resource.follows_leadership() && run.state.replicas(p).contains(&u) {
+                    moved |= run.try_apply(
+                        Action::Lead {
+                            partition: p,
+                            leader: u,
+                        },
+                        own,
+                    );
+                } else if resource != Resource::Leaders
+                    && run.limits.may_receive(model, u)
+                    && !run.state.replicas(p).contains(&u)
+                {
+                    moved |= run.try_apply(
+                        Action::Move {
+                            partition: p,
+                            from: s,
+                            to: u,
+                        },
+                        own,
+                    );
+                }
+            }
+        }
+    }
+    moved
+}

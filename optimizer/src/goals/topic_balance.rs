@@ -1,0 +1,220 @@
+//! `topic-balance`: each topic's replicas spread evenly over the eligible brokers: per topic and
+//! broker, within ±threshold of the topic's mean (rounded outwards).
+
+use kplace_placement::model::{BrokerIdx, PartitionIdx, TopicIdx};
+
+use crate::action::Action;
+use crate::goals::{Goal, GoalRun, EXAMPLES};
+use crate::hard_failure::HardGoalFailure;
+use crate::limits::Limits;
+use crate::plan::GoalState;
+use crate::state::{ClusterState, Proposal};
+
+/// The topic-balance goal.
+pub struct TopicBalanceGoal {
+    threshold: f64,
+    /// Per topic: allowed replicas per eligible broker `(lo, hi)`.
+    bounds: Vec<(u32, u32)>,
+    eligible: Vec<bool>,
+}
+
+impl TopicBalanceGoal {
+    /// The goal with the allowed deviation from each topic's mean.
+    pub fn new(threshold: f64) -> TopicBalanceGoal {
+        TopicBalanceGoal {
+            threshold,
+            bounds: Vec::new(),
+            eligible: Vec::new(),
+        }
+    }
+
+    fn range(&self, topic: TopicIdx, b: BrokerIdx) -> (u32, u32) {
+        if self.eligible.get(b as usize).copied().unwrap_or(false) {
+            self.bounds
+                .get(topic as usize)
+                .copied()
+                .unwrap_or((0, u32::MAX))
+        } else {
+            (0, 0)
+        }
+    }
+
+    fn excess(&self, topic: TopicIdx, b: BrokerIdx, count: u32) -> u32 {
+        let (lo, hi) = self.range(topic, b);
+        count.saturating_sub(hi) + lo.saturating_sub(count)
+    }
+
+    /// (topic, broker, count) outside the bounds.
+    fn offenders(&self, state: &ClusterState<'_>) -> Vec<(TopicIdx, BrokerIdx, u32)> {
+        let model = state.model();
+        let mut out = Vec::new();
+        for t in 0..model.topics.len() as TopicIdx {
+            for b in 0..model.brokers.len() as BrokerIdx {
+                let count = state.topic_count(t, b);
+                if self.excess(t, b, count) > 0 {
+                    out.push((t, b, count));
+                }
+            }
+        }
+        out
+    }
+
+    fn own_accepts(&self, proposal: &Proposal, state: &ClusterState<'_>, strictly: bool) -> bool {
+        let model = state.model();
+        let (mut was, mut will) = (0, 0);
+        for c in &proposal.changes {
+            let topic = model.partitions[c.partition as usize].topic;
+            for &b in c
+                .old
+                .iter()
+                .chain(c.new.iter().filter(|b| !c.old.contains(b)))
+            {
+                let before = state.topic_count(topic, b);
+                let after = before + u32::from(c.new.contains(&b)) - u32::from(c.old.contains(&b));
+                let (e0, e1) = (self.excess(topic, b, before), self.excess(topic, b, after));
+                if e1 > e0 {
+                    return false;
+                }
+                was += e0;
+                will += e1;
+            }
+        }
+        !strictly || will < was
+    }
+}
+
+impl Goal for TopicBalanceGoal {
+    fn name(&self) -> &str {
+        "topic-balance"
+    }
+
+    fn hard(&self) -> bool {
+        false
+    }
+
+    fn prepare(&mut self, state: &ClusterState<'_>, _limits: &Limits) {
+        let model = state.model();
+        self.eligible = model.brokers.iter().map(|b| b.eligible()).collect();
+        let eligible = self.eligible.iter().filter(|&&e| e).count().max(1) as f64;
+        self.bounds = model
+            .topics
+            .iter()
+            .map(|topic| {
+                let replicas: usize = topic
+                    .partitions
+                    .iter()
+                    .map(|&p| state.replicas(p).len())
+                    .sum();
+                let mean = replicas as f64 / eligible;
+                (
+                    (mean * (1.0 - self.threshold)).floor() as u32,
+                    (mean * (1.0 + self.threshold)).ceil() as u32,
+                )
+            })
+            .collect();
+    }
+
+    fn state(&self, state: &ClusterState<'_>) -> GoalState {
+        let model = state.model();
+        let offenders = self.offenders(state);
+        GoalState {
+            satisfied: offenders.is_empty(),
+            score: offenders
+                .iter()
+                .map(|&(t, b, c)| f64::from(self.excess(t, b, c)))
+                .sum(),
+            violations: offenders.len() as u64,
+            examples: offenders
+                .iter()
+                .take(EXAMPLES)
+                .map(|&(t, b, c)| {
+                    let (lo, hi) = self.range(t, b);
+                    format!(
+                        "topic {} on broker {}: {c} replicas outside {lo}..={hi}",
+                        model.topics[t as usize].name, model.brokers[b as usize].id
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
+        let model = run.state.model();
+        for (t, b, _) in self.offenders(run.state) {
+            let over = run.state.topic_count(t, b) > self.range(t, b).1;
+            let topic = &model.topics[t as usize];
+            let own = |p: &Proposal, s: &ClusterState<'_>| self.own_accepts(p, s, true);
+            if over {
+                let mut mine: Vec<PartitionIdx> = topic
+                    .partitions
+                    .iter()
+                    .copied()
+                    .filter(|&p| run.state.replicas(p).contains(&b))
+                    .collect();
+                mine.sort_by_key(|&p| (model.partitions[p as usize].size, p));
+                let mut to: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+                    .filter(|&d| run.limits.may_receive(model, d))
+                    .collect();
+                to.sort_by_key(|&d| {
+                    (
+                        run.state.topic_count(t, d),
+                        run.state.stats()[d as usize].replicas,
+                        d,
+                    )
+                });
+                for p in mine {
+                    if run.state.topic_count(t, b) <= self.range(t, b).1 {
+                        break;
+                    }
+                    let free: Vec<BrokerIdx> = to
+                        .iter()
+                        .copied()
+                        .filter(|&d| !run.state.replicas(p).contains(&d))
+                        .take(12)
+                        .collect();
+                    for d in free {
+                        if run.try_apply(
+                            Action::Move {
+                                partition: p,
+                                from: b,
+                                to: d,
+                            },
+                            own,
+                        ) {
+                            break;
+                        }
+                    }
+                }
+            } else if run.limits.may_receive(model, b) {
+                let mut from: Vec<(u32, PartitionIdx, BrokerIdx)> = topic
+                    .partitions
+                    .iter()
+                    .filter(|&&p| !run.state.replicas(p).contains(&b))
+                    .flat_map(|&p| run.state.replicas(p).iter().map(move |&s| (p, s)))
+                    .map(|(p, s)| (u32::MAX - run.state.topic_count(t, s), p, s))
+                    .collect();
+                from.sort_unstable();
+                for (_, p, s) in from.into_iter().take(64) {
+                    if run.state.topic_count(t, b) >= self.range(t, b).0 {
+                        break;
+                    }
+                    if !run.state.replicas(p).contains(&b) {
+                        run.try_apply(
+                            Action::Move {
+                                partition: p,
+                                from: s,
+                                to: b,
+                            },
+                            own,
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn accepts(&self, proposal: &Proposal, state: &ClusterState<'_>) -> bool {
+        self.own_accepts(proposal, state, false)
+    }
+}

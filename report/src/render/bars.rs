@@ -1,0 +1,170 @@
+//! Per-broker bar charts as inline SVG: before (grey) and after (blue) side by side, brokers
+//! grouped by zone and cluster, a dashed red line at each broker's capacity.
+
+use std::fmt::Write;
+
+use super::escape::escape;
+use super::units;
+use crate::data::brokers::{BrokerGroup, Metric, Unit};
+
+const LEFT: f64 = 64.0;
+const TOP: f64 = 18.0;
+const PLOT: f64 = 170.0;
+const BOTTOM: f64 = 46.0;
+const GROUP_GAP: f64 = 18.0;
+/// Capacity is drawn on the chart's scale only when it is at most this many times the largest
+/// value; otherwise the bars would be slivers, and the capacity is named above the chart.
+const CAPACITY_ZOOM: f64 = 8.0;
+
+/// Formats a metric value.
+fn value_text(unit: Unit, value: f64) -> String {
+    match unit {
+        Unit::Count => units::count(value.round().max(0.0) as u64),
+        Unit::Bytes => units::bytes(value),
+        Unit::BytesPerSecond => units::rate(value),
+    }
+}
+
+/// Appends the brokers section: one chart per metric.
+pub fn brokers(out: &mut String, groups: &[BrokerGroup], group_labels: &[String]) {
+    let by = if group_labels.is_empty() {
+        String::new()
+    } else {
+        format!(", grouped by {}", escape(&group_labels.join(" and ")))
+    };
+    let _ = write!(
+        out,
+        r#"<section id="brokers"><h2>Brokers{by}</h2><p class="legend"><span class="swatch" style="background:#9ca3af"></span>before <span class="swatch" style="background:#2563eb"></span>after <span class="swatch dash"></span>capacity. Broker ids in red are down; <i>excl</i> marks brokers being emptied.</p><div class="charts">"#
+    );
+    for metric in Metric::ALL {
+        chart(out, groups, metric);
+    }
+    out.push_str("</div></section>");
+}
+
+fn chart(out: &mut String, groups: &[BrokerGroup], metric: Metric) {
+    let count: usize = groups.iter().map(|g| g.brokers.len()).sum();
+    let slot = if count <= 24 { 34.0 } else { 22.0 };
+    let width =
+        LEFT + count as f64 * slot + groups.len().saturating_sub(1) as f64 * GROUP_GAP + 12.0;
+    let height = TOP + PLOT + BOTTOM;
+    let bars = groups.iter().flat_map(|g| &g.brokers);
+    let largest = bars
+        .clone()
+        .map(|b| metric.value(&b.before).max(metric.value(&b.after)))
+        .fold(0.0, f64::max);
+    let capacity = bars
+        .clone()
+        .filter_map(|b| metric.capacity(&b.capacity))
+        .fold(0.0, f64::max);
+    let on_scale = capacity > 0.0 && capacity <= CAPACITY_ZOOM * largest.max(f64::MIN_POSITIVE);
+    let scale = if on_scale {
+        largest.max(capacity) * 1.08
+    } else {
+        largest * 1.15
+    }
+    .max(1.0);
+    let y = |v: f64| TOP + PLOT - PLOT * (v / scale).clamp(0.0, 1.0);
+    let unit = metric.unit();
+    let note = if capacity > 0.0 && !on_scale {
+        format!(
+            r#" <span class="muted">capacity up to {} per broker, above the chart</span>"#,
+            value_text(unit, capacity)
+        )
+    } else {
+        String::new()
+    };
+    let _ = write!(
+        out,
+        r#"<figure class="chart" data-metric="{id}"><figcaption><b>{title}</b>{note}</figcaption><div class="scroll"><svg class="bars" data-metric="{id}" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="{title} per broker, before and after">"#,
+        id = metric.id(),
+        title = metric.title(),
+    );
+    for step in 0..=4 {
+        let v = scale * f64::from(step) / 4.0;
+        let _ = write!(
+            out,
+            r##"<line x1="{LEFT}" x2="{x2:.1}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e5e7eb"/><text x="{tx}" y="{ty:.1}" class="axis" text-anchor="end">{label}</text>"##,
+            x2 = width - 8.0,
+            yy = y(v),
+            tx = LEFT - 6.0,
+            ty = y(v) + 4.0,
+            label = escape(&value_text(unit, v)),
+        );
+    }
+    let bar_width = (slot - 6.0) / 2.0;
+    let mut x = LEFT + 3.0;
+    for (gi, group) in groups.iter().enumerate() {
+        if gi > 0 {
+            x += GROUP_GAP;
+        }
+        let group_start = x;
+        for broker in &group.brokers {
+            for (phase, stats, colour, dx) in [
+                ("before", &broker.before, "#9ca3af", 0.0),
+                ("after", &broker.after, "#2563eb", bar_width),
+            ] {
+                let v = metric.value(stats);
+                let top = y(v);
+                let _ = write!(
+                    out,
+                    r#"<rect class="bar {phase}" data-broker="{id}" data-phase="{phase}" data-value="{v}" x="{bx:.1}" y="{top:.1}" width="{bar_width:.1}" height="{h:.1}" fill="{colour}"><title>broker {id} {phase}: {text}</title></rect>"#,
+                    id = broker.id,
+                    bx = x + dx,
+                    h = TOP + PLOT - top,
+                    text = escape(&value_text(unit, v)),
+                );
+            }
+            if let Some(cap) = metric.capacity(&broker.capacity).filter(|_| on_scale) {
+                let _ = write!(
+                    out,
+                    r##"<line class="capacity" data-broker="{id}" data-value="{cap}" x1="{x1:.1}" x2="{x2:.1}" y1="{cy:.1}" y2="{cy:.1}" stroke="#dc2626" stroke-width="2" stroke-dasharray="4 3"><title>broker {id} capacity: {text}</title></line>"##,
+                    id = broker.id,
+                    x1 = x - 2.0,
+                    x2 = x + 2.0 * bar_width + 2.0,
+                    cy = y(cap),
+                    text = escape(&value_text(unit, cap)),
+                );
+            }
+            let state = if !broker.alive {
+                " down"
+            } else if !broker.eligible {
+                " excl"
+            } else {
+                ""
+            };
+            let _ = write!(
+                out,
+                r#"<text x="{tx:.1}" y="{ty:.1}" class="id{state}" text-anchor="middle">{id}</text>"#,
+                tx = x + bar_width,
+                ty = TOP + PLOT + 14.0,
+                id = broker.id,
+            );
+            if !broker.eligible && broker.alive {
+                let _ = write!(
+                    out,
+                    r#"<text x="{tx:.1}" y="{ty:.1}" class="axis" text-anchor="middle">excl</text>"#,
+                    tx = x + bar_width,
+                    ty = TOP + PLOT + 25.0,
+                );
+            }
+            x += slot;
+        }
+        let _ = write!(
+            out,
+            r##"<line x1="{x1:.1}" x2="{x2:.1}" y1="{ly:.1}" y2="{ly:.1}" stroke="#6b7280"/><text x="{tx:.1}" y="{ty:.1}" class="group" text-anchor="middle">{name}</text>"##,
+            x1 = group_start,
+            x2 = x - 6.0,
+            ly = TOP + PLOT + 30.0,
+            tx = (group_start + x - 6.0) / 2.0,
+            ty = TOP + PLOT + 42.0,
+            name = escape(&group.values.join(" / ")),
+        );
+    }
+    let _ = write!(
+        out,
+        r##"<line x1="{LEFT}" x2="{x2:.1}" y1="{yy:.1}" y2="{yy:.1}" stroke="#374151"/></svg></div></figure>"##,
+        x2 = width - 8.0,
+        yy = TOP + PLOT,
+    );
+}
