@@ -18,7 +18,8 @@ pub fn init() {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false);
+        .with_target(false)
+        .with_ansi(interactive());
     let _ = if std::env::var("KPLACE_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().try_init()
     } else {

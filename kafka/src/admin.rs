@@ -231,7 +231,7 @@ pub fn alter_configs(
     if changes.is_empty() {
         return Ok(());
     }
-    let resources = changes
+    let resources: Vec<AlterConfigsResource> = changes
         .iter()
         .map(|(name, entries)| {
             AlterConfigsResource::default()
@@ -253,9 +253,31 @@ pub fn alter_configs(
                 )
         })
         .collect();
-    let response =
-        client.send_any(&IncrementalAlterConfigsRequest::default().with_resources(resources))?;
-    for result in &response.responses {
+    let responses = if resource_type == RESOURCE_BROKER {
+        // A broker's own configs must be changed through that broker.
+        let mut responses = Vec::new();
+        for resource in resources {
+            let name = resource.resource_name.as_str().to_string();
+            let broker: i32 = name.parse().map_err(|_| {
+                KafkaError::Input(format!("broker config: {name:?} is not a broker id"))
+            })?;
+            if !client.broker_addresses().contains_key(&broker) {
+                tracing::warn!(
+                    broker,
+                    "broker is down; its throttle configs are left as they are"
+                );
+                continue;
+            }
+            let request = IncrementalAlterConfigsRequest::default().with_resources(vec![resource]);
+            responses.extend(client.send_to_broker(broker, &request)?.responses);
+        }
+        responses
+    } else {
+        client
+            .send_any(&IncrementalAlterConfigsRequest::default().with_resources(resources))?
+            .responses
+    };
+    for result in &responses {
         if result.error_code != 0 {
             let subject = format!(
                 "{} {}",
