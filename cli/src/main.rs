@@ -7,14 +7,15 @@
 
 mod commands;
 mod durations;
-mod infeasible;
-mod model_args;
-mod print;
 mod exit;
 mod files;
+mod goal_args;
 mod html_args;
+mod infeasible;
 mod kafka_args;
 mod logging;
+mod model_args;
+mod print;
 
 use std::process::ExitCode;
 

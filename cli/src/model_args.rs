@@ -38,14 +38,39 @@ pub struct LoadedModel {
 impl ModelArgs {
     /// Reads the snapshot and policy and builds the model.
     pub fn load(&self) -> Result<LoadedModel, CliError> {
+        self.load_excluding("--exclude-brokers", &[])
+    }
+
+    /// Like [`ModelArgs::load`], with the brokers of flag `flag` (e.g. `--remove-brokers`)
+    /// excluded too.
+    pub fn load_excluding(&self, flag: &str, extra: &[BrokerId]) -> Result<LoadedModel, CliError> {
         let snapshot = read_snapshot(&self.snapshot)?;
+        if let Some(id) = extra
+            .iter()
+            .find(|id| !snapshot.brokers.iter().any(|b| b.id == **id))
+        {
+            return Err(bad_input(format!(
+                "{flag}: broker {id} is not in {}",
+                self.snapshot.display()
+            )));
+        }
         let policy = read_policy(&self.policy)?;
-        let options = ModelOptions { exclude_brokers: self.exclude_brokers.clone() };
+        let mut exclude_brokers = self.exclude_brokers.clone();
+        exclude_brokers.extend_from_slice(extra);
+        let options = ModelOptions { exclude_brokers };
         let model = ClusterModel::build(&snapshot, &policy, &options).map_err(|error| {
-            let source = if error.in_policy() { &self.policy } else { &self.snapshot };
+            let source = if error.in_policy() {
+                &self.policy
+            } else {
+                &self.snapshot
+            };
             bad_input(format!("{}: {error}", source.display()))
         })?;
-        Ok(LoadedModel { snapshot, policy, model })
+        Ok(LoadedModel {
+            snapshot,
+            policy,
+            model,
+        })
     }
 }
 

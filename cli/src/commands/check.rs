@@ -1,26 +1,34 @@
-//! `kplace check`: report every partition that breaks the policy.
+//! `kplace check`: every partition that breaks the policy, and each goal's status.
 
 use std::process::ExitCode;
 
 use clap::Args;
+use kplace_optimizer::engine::evaluate;
+use kplace_optimizer::limits::Limits;
+use kplace_optimizer::plan::GoalState;
+use kplace_optimizer::planner::PlanRequest;
 use kplace_placement::check::{check, ViolationReport};
 use serde::Serialize;
 
-use crate::exit::{CliError, OK, VIOLATIONS};
+use crate::exit::{bad_input, CliError, OK, VIOLATIONS};
+use crate::goal_args::GoalArgs;
 use crate::model_args::{Format, ModelArgs};
 
-/// Check a cluster against a policy.
+/// Check a cluster against a policy and the goals.
 ///
-/// Lists every violation per partition with a reason a person can act on, e.g.
-/// "payments.ledger-4: cluster=k8s-a holds 6 replicas, at most 3 allowed".
-/// Exit status: 0 no violation, 1 violations (reported), 2 bad input.
+/// Lists every policy violation per partition with a reason a person can act on, e.g.
+/// "payments.ledger-4: cluster=k8s-a holds 6 replicas, at most 3 allowed", then each goal's
+/// status. Exit status: 0 fine, 1 a hard goal is violated or a soft goal named in `--goals` is
+/// (reported), 2 bad input.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     model: ModelArgs,
-    /// Report format on stdout.
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    #[command(flatten)]
+    goal_args: GoalArgs,
+    /// Report format on stdout (default: text on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
 }
 
 #[derive(Serialize)]
@@ -28,12 +36,47 @@ struct CheckReport {
     partitions_checked: usize,
     partitions_violating: usize,
     violations: Vec<ViolationReport>,
+    goals: Vec<GoalStatus>,
+}
+
+#[derive(Serialize)]
+struct GoalStatus {
+    name: String,
+    hard: bool,
+    /// Whether a violation of this goal fails the check (hard, or named in `--goals`).
+    enforced: bool,
+    #[serde(flatten)]
+    state: GoalState,
 }
 
 /// Runs `kplace check`.
 pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
     let loaded = args.model.load()?;
     let model = &loaded.model;
+    let named = &args.goal_args.goals;
+    let mut names = PlanRequest::default().goal_names();
+    names.extend(
+        named
+            .iter()
+            .filter(|n| !names.contains(n))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    let request = PlanRequest {
+        goals: names,
+        config: args.goal_args.config(),
+        ..PlanRequest::default()
+    };
+    let mut goals = request
+        .build_goals()
+        .map_err(|e| bad_input(e.to_string()))?;
+    let states = evaluate(
+        model,
+        model.current.clone(),
+        &mut goals,
+        &Limits::none(model),
+    );
+
     let violations = check(model, &model.current);
     let mut violating: Vec<u32> = violations.iter().map(|v| v.partition).collect();
     violating.dedup();
@@ -41,24 +84,61 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
         partitions_checked: model.partitions.len(),
         partitions_violating: violating.len(),
         violations: violations.iter().map(|v| v.report(model)).collect(),
+        goals: states
+            .into_iter()
+            .map(|(name, hard, state)| GoalStatus {
+                enforced: hard || named.contains(&name),
+                name,
+                hard,
+                state,
+            })
+            .collect(),
     };
-    match args.format {
+    let failed = report
+        .goals
+        .iter()
+        .any(|g| g.enforced && !g.state.satisfied);
+    match super::plan::format_or_default(args.format) {
         Format::Json => crate::print::json(&report)?,
-        Format::Text => {
-            for v in &report.violations {
-                println!("{}-{}: {}  [{}]", v.topic, v.partition, v.message, v.rule);
-            }
-            if report.violations.is_empty() {
-                println!("OK: {} partitions meet the policy.", report.partitions_checked);
+        Format::Text => print_text(&report),
+    }
+    Ok(ExitCode::from(if failed { VIOLATIONS } else { OK }))
+}
+
+fn print_text(report: &CheckReport) {
+    for v in &report.violations {
+        println!("{}-{}: {}  [{}]", v.topic, v.partition, v.message, v.rule);
+    }
+    if report.violations.is_empty() {
+        println!(
+            "OK: {} partitions meet the policy.",
+            report.partitions_checked
+        );
+    } else {
+        println!(
+            "{} violations in {} of {} partitions.",
+            report.violations.len(),
+            report.partitions_violating,
+            report.partitions_checked
+        );
+    }
+    println!("{:<22} {:<5} status", "goal", "hard");
+    for goal in &report.goals {
+        println!(
+            "{:<22} {:<5} {}{}",
+            goal.name,
+            if goal.hard { "yes" } else { "no" },
+            super::plan::goal_status(&goal.state),
+            if goal.enforced {
+                ""
             } else {
-                println!(
-                    "{} violations in {} of {} partitions.",
-                    report.violations.len(),
-                    report.partitions_violating,
-                    report.partitions_checked
-                );
+                "  (not enforced)"
+            }
+        );
+        if goal.enforced && !goal.state.satisfied {
+            for example in &goal.state.examples {
+                println!("    {example}");
             }
         }
     }
-    Ok(ExitCode::from(if violations.is_empty() { OK } else { VIOLATIONS }))
 }

@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 use crate::exit::CliError;
 
+pub mod analyze;
 pub mod apply;
 pub mod assign;
 pub mod cancel;
@@ -25,6 +26,8 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Place the replicas of a new topic or of new partitions.
     Assign(assign::AssignArgs),
+    /// What losing each failure domain or broker does: partitions offline and under min ISR.
+    Analyze(analyze::AnalyzeArgs),
     /// Write the HTML preview of a saved plan.
     Report(report::ReportArgs),
     /// Take a snapshot of a running cluster.
@@ -45,6 +48,7 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Check(args) => check::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Assign(args) => assign::run(args),
+        Command::Analyze(args) => analyze::run(args),
         Command::Report(args) => report::run(args),
         Command::Snapshot(args) => snapshot::run(args),
         Command::Apply(args) => apply::run(args),

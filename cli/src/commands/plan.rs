@@ -1,31 +1,48 @@
-//! `kplace plan`: the fewest moves that bring the cluster back to its policy.
+//! `kplace plan`: a reassignment plan that meets the hard goals and improves the soft ones, moving
+//! as little data as the goals allow.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use kplace_optimizer::plan::{Plan, PlanInputs};
-use kplace_optimizer::spread_plan::plan_spread;
+use kplace_optimizer::limits::Operation;
+use kplace_optimizer::plan::{GoalState, Plan, PlanInputs};
+use kplace_optimizer::planner::{make_plan, PlanError, PlanRequest};
+use kplace_placement::snapshot::BrokerId;
 
 use crate::exit::{bad_input, CliError, OK};
 use crate::files::Outputs;
+use crate::goal_args::GoalArgs;
 use crate::html_args::HtmlArgs;
-use crate::infeasible::infeasible_error;
 use crate::model_args::{Format, ModelArgs};
 
-/// Plan the reassignment that brings a cluster back to its policy, moving as little as possible.
+/// Plan a reassignment: meet the hard goals, improve the soft ones, move as little as possible.
 ///
-/// Only partitions that break their rule change, and each keeps the largest set of its current
-/// replicas that can be completed to a valid placement. Nothing is written unless everything is.
-/// Exit status: 0 plan written (possibly empty), 2 bad input, 3 the rules cannot be met
-/// (explained: which rule, which zone or cluster, how many brokers are missing).
+/// Goals run in priority order (`--goals`); a later goal never makes an earlier one worse. Hard
+/// goals (spread, capacity, domain-survival) must hold, soft goals are best effort and reported.
+/// Leadership changes come first (no data moves), then moves of the replicas that relieve the
+/// most per byte copied. Nothing is written unless everything is.
+/// Exit status: 0 plan written (possibly empty), 2 bad input, 3 a hard goal cannot be met
+/// (explained: which rule, domain, broker or partitions).
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     #[command(flatten)]
     model: ModelArgs,
-    /// Goals to optimise, in priority order (comma-separated). `spread`: the policy's rules.
-    #[arg(long, value_delimiter = ',', default_value = "spread")]
-    goals: Vec<String>,
+    #[command(flatten)]
+    goal_args: GoalArgs,
+    /// Scale-out: new brokers that take load; balancing moves go only onto them.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    add_brokers: Vec<BrokerId>,
+    /// Drain these brokers completely, keeping every goal; replicas move to their neighbours.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    remove_brokers: Vec<BrokerId>,
+    /// Move leadership off these brokers.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    demote_brokers: Vec<BrokerId>,
+    /// Leave topics whose whole name matches this regex alone (unless on dead or removed brokers).
+    #[arg(long, value_name = "REGEX")]
+    excluded_topics: Option<String>,
     /// Write Kafka's reassignment JSON (changed partitions only), as kafka-reassign-partitions
     /// --execute reads it.
     #[arg(long, value_name = "FILE")]
@@ -39,23 +56,36 @@ pub struct PlanArgs {
     html: Option<PathBuf>,
     #[command(flatten)]
     report: HtmlArgs,
-    /// Summary format on stdout.
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    /// Summary format on stdout (default: text on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
 }
 
 /// Runs `kplace plan`.
 pub fn run(args: PlanArgs) -> Result<ExitCode, CliError> {
-    if let Some(unknown) = args.goals.iter().find(|g| g.as_str() != "spread") {
-        return Err(bad_input(format!("--goals: unknown goal '{unknown}' (known: spread)")));
-    }
-    let loaded = args.model.load()?;
+    let loaded = args
+        .model
+        .load_excluding("--remove-brokers", &args.remove_brokers)?;
     let model = &loaded.model;
-    let inputs = PlanInputs {
-        policy: loaded.policy.clone(),
-        excluded_brokers: args.model.exclude_brokers.clone(),
+    let mut excluded_brokers = args.model.exclude_brokers.clone();
+    excluded_brokers.extend_from_slice(&args.remove_brokers);
+    let request = PlanRequest {
+        goals: args.goal_args.goals.clone(),
+        config: args.goal_args.config(),
+        operation: Operation {
+            add_brokers: args.add_brokers.clone(),
+            demote_brokers: args.demote_brokers.clone(),
+            excluded_topics: args.excluded_topics.clone(),
+        },
+        inputs: PlanInputs {
+            policy: loaded.policy.clone(),
+            excluded_brokers,
+        },
     };
-    let plan = plan_spread(model, inputs).map_err(|groups| infeasible_error(model, &groups))?;
+    let plan = make_plan(model, &request).map_err(|error| match error {
+        PlanError::HardGoal(failure) => CliError::Infeasible(failure.report(model)),
+        other => bad_input(other.to_string()),
+    })?;
     let mut outputs = Outputs::default();
     if let Some(path) = &args.reassignment_json {
         outputs.add(path, to_json(&plan.reassignment_file())?);
@@ -64,14 +94,43 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, CliError> {
         outputs.add(path, to_json(&plan)?);
     }
     if let Some(path) = &args.html {
-        outputs.add(path, args.report.render(model, &plan, &args.model.snapshot, None)?);
+        outputs.add(
+            path,
+            args.report
+                .render(model, &plan, &args.model.snapshot, None)?,
+        );
     }
     outputs.commit()?;
-    match args.format {
-        Format::Json => crate::print::json(&plan.totals)?,
+    match format_or_default(args.format) {
+        Format::Json => crate::print::json(&PlanSummary::of(&plan))?,
         Format::Text => print_summary(&plan),
     }
     Ok(ExitCode::from(OK))
+}
+
+/// The requested format, else text on a terminal and JSON for scripts.
+pub fn format_or_default(format: Option<Format>) -> Format {
+    format.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Text
+    } else {
+        Format::Json
+    })
+}
+
+/// What `plan --format json` prints: the totals and each goal's state before and after.
+#[derive(serde::Serialize)]
+struct PlanSummary<'a> {
+    totals: &'a kplace_optimizer::plan::Totals,
+    goals: &'a [kplace_optimizer::plan::GoalOutcome],
+}
+
+impl<'a> PlanSummary<'a> {
+    fn of(plan: &'a Plan) -> Self {
+        PlanSummary {
+            totals: &plan.totals,
+            goals: &plan.goals,
+        }
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, CliError> {
@@ -81,7 +140,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, CliError> {
     Ok(bytes)
 }
 
-/// Prints the human summary of a plan.
+/// Prints the human summary of a plan: totals, then one line per goal.
 pub fn print_summary(plan: &Plan) {
     let t = &plan.totals;
     println!(
@@ -91,22 +150,24 @@ pub fn print_summary(plan: &Plan) {
         human_bytes(t.bytes_to_move),
         t.leader_moves
     );
-    println!("{:<22} {:<5} {:<24} {}", "goal", "hard", "before", "after");
+    println!("{:<22} {:<5} {:<28} after", "goal", "hard", "before");
     for goal in &plan.goals {
-        let state = |s: &kplace_optimizer::plan::GoalState| {
-            if s.satisfied {
-                "satisfied".to_string()
-            } else {
-                format!("violated ({})", s.violations)
-            }
-        };
         println!(
-            "{:<22} {:<5} {:<24} {}",
+            "{:<22} {:<5} {:<28} {}",
             goal.name,
             if goal.hard { "yes" } else { "no" },
-            state(&goal.before),
-            state(&goal.after)
+            goal_status(&goal.before),
+            goal_status(&goal.after)
         );
+    }
+}
+
+/// `satisfied` or `violated (N, score S)`.
+pub fn goal_status(state: &GoalState) -> String {
+    if state.satisfied {
+        "satisfied".to_string()
+    } else {
+        format!("violated ({}, score {:.2})", state.violations, state.score)
     }
 }
 
