@@ -5,12 +5,14 @@
 //! promise something (each partition spans min(RF, racks) racks; equal replicas and leaders per
 //! broker when racks are even) kplace promises at least that: unless the rule already constrains
 //! `rack`, it places under the rule tightened with `rack: even` whenever that is feasible, which
-//! also keeps per-rack counts within one when RF exceeds the number of racks.
+//! also keeps per-rack counts within one when RF exceeds the number of racks. Leaders are then
+//! chosen for all new partitions together (see [`crate::leader_balance`]).
 
 use crate::broker_load::BrokerLoad;
 use crate::cells::CellSpace;
 use crate::feasibility::Infeasibility;
 use crate::labels::RACK_LABEL;
+use crate::leader_balance::balance_leaders;
 use crate::model::{ClusterModel, Replicas};
 use crate::place::{place_partition, PlacementRequest};
 use crate::rules::SpreadBound;
@@ -70,7 +72,9 @@ pub enum AssignError {
 /// Assigns replicas to the new partitions of `request.topic`.
 pub fn assign(model: &ClusterModel, request: &AssignRequest) -> Result<NewPartitions, AssignError> {
     let rule = &model.rules[model.rule_for_topic_name(&request.topic) as usize];
-    let existing = model.topic(&request.topic).map(|t| &model.topics[t as usize]);
+    let existing = model
+        .topic(&request.topic)
+        .map(|t| &model.topics[t as usize]);
     let existing_count = existing.map_or(0, |t| t.partitions.len() as u32);
     if existing_count > 0 && request.partitions <= existing_count {
         return Err(AssignError::NotMorePartitions {
@@ -90,30 +94,57 @@ pub fn assign(model: &ClusterModel, request: &AssignRequest) -> Result<NewPartit
             })
         }
         (Some(r), _) | (None, Some(r)) => r,
-        (None, None) => existing_rf.ok_or_else(|| AssignError::NoReplicationFactor(request.topic.clone()))?,
+        (None, None) => {
+            existing_rf.ok_or_else(|| AssignError::NoReplicationFactor(request.topic.clone()))?
+        }
     };
     let first_partition = existing
-        .and_then(|t| t.partitions.iter().map(|&p| model.partitions[p as usize].number).max())
+        .and_then(|t| {
+            t.partitions
+                .iter()
+                .map(|&p| model.partitions[p as usize].number)
+                .max()
+        })
         .map_or(0, |max| max + 1);
 
     let mut solver = PlacementSolver::new(model);
-    solver.feasibility(rule.index, r).map_err(AssignError::Infeasible)?;
+    solver
+        .feasibility(rule.index, r)
+        .map_err(AssignError::Infeasible)?;
     let space = rack_tightened_space(&mut solver, rule.index, r).unwrap_or(rule.index);
     let mut load = BrokerLoad::of(model, &model.current);
     let count = request.partitions - existing_count;
     let mut replicas = Vec::with_capacity(count as usize);
-    for _ in 0..count {
-        let request = PlacementRequest { space, replication_factor: r, current: &[], leader: None };
-        let placed = place_partition(&mut solver, request, &load).map_err(AssignError::Infeasible)?;
+    for index in 0..count {
+        let rotation = first_partition as u32 + index;
+        let request = PlacementRequest {
+            space,
+            replication_factor: r,
+            current: &[],
+            leader: None,
+            rotation,
+        };
+        let placed =
+            place_partition(&mut solver, request, &load).map_err(AssignError::Infeasible)?;
         load.add(&placed, placed.first().copied());
         replicas.push(placed);
     }
-    Ok(NewPartitions { topic: request.topic.clone(), first_partition, replicas })
+    let existing_leaders = BrokerLoad::of(model, &model.current).leaders;
+    balance_leaders(&mut replicas, &existing_leaders);
+    Ok(NewPartitions {
+        topic: request.topic.clone(),
+        first_partition,
+        replicas,
+    })
 }
 
 /// The rule tightened with `rack: even`, when the rule does not constrain racks itself, every
 /// broker it may use has a rack, and the tightened rule is still feasible.
-fn rack_tightened_space(solver: &mut PlacementSolver<'_>, rule: SpaceId, r: u32) -> Option<SpaceId> {
+fn rack_tightened_space(
+    solver: &mut PlacementSolver<'_>,
+    rule: SpaceId,
+    r: u32,
+) -> Option<SpaceId> {
     let model = solver.model();
     let rack = model.labels.label(RACK_LABEL)?;
     let base = solver.space(rule);
@@ -121,7 +152,11 @@ fn rack_tightened_space(solver: &mut PlacementSolver<'_>, rule: SpaceId, r: u32)
     if rule.spread.iter().any(|(label, _)| *label == rack) {
         return None;
     }
-    let all_racked = space.cells.iter().flat_map(|c| &c.brokers).all(|&b| model.brokers[b as usize].rack.is_some());
+    let all_racked = space
+        .cells
+        .iter()
+        .flat_map(|c| &c.brokers)
+        .all(|&b| model.brokers[b as usize].rack.is_some());
     if !all_racked || space.cells.is_empty() {
         return None;
     }

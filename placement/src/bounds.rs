@@ -34,8 +34,12 @@ impl Bounds {
                 match bound {
                     SpreadBound::Even => {
                         let n = present.iter().filter(|&&p| p).count() as u32;
-                        let (low, high) = if n == 0 { (0, 0) } else { (r / n, r.div_ceil(n)) };
-                        present.iter().map(|&p| if p { (low, high) } else { (0, 0) }).collect()
+                        let low = r.checked_div(n).unwrap_or(0);
+                        let high = if n == 0 { 0 } else { r.div_ceil(n) };
+                        present
+                            .iter()
+                            .map(|&p| if p { (low, high) } else { (0, 0) })
+                            .collect()
                     }
                     SpreadBound::MaxPerValue(max) => vec![(0, *max); value_count],
                     SpreadBound::Exact(counts) => {
@@ -48,11 +52,17 @@ impl Bounds {
                 }
             })
             .collect();
-        Bounds { replication_factor: r, per_label }
+        Bounds {
+            replication_factor: r,
+            per_label,
+        }
     }
 
     /// The allowed range for one value of the label at `position` in the rule's spread.
     pub fn range(&self, position: usize, value: ValueIdx) -> (u32, u32) {
-        self.per_label[position].get(value as usize).copied().unwrap_or((0, 0))
+        self.per_label[position]
+            .get(value as usize)
+            .copied()
+            .unwrap_or((0, 0))
     }
 }

@@ -48,7 +48,11 @@ impl BrokerLoad {
 /// The leader of a partition under a replica list: for the model's current list, the actual
 /// leader from the snapshot; for any other list, the preferred leader (first entry), which a
 /// preferred leader election makes the leader once the list is applied.
-pub fn leader_of(model: &ClusterModel, partition: PartitionIdx, replicas: &[BrokerIdx]) -> Option<BrokerIdx> {
+pub fn leader_of(
+    model: &ClusterModel,
+    partition: PartitionIdx,
+    replicas: &[BrokerIdx],
+) -> Option<BrokerIdx> {
     if model.current[partition as usize] == replicas {
         model.partitions[partition as usize].leader
     } else {

@@ -60,7 +60,10 @@ impl CellSpace {
                 continue;
             };
             let cell = *by_values.entry(values.clone()).or_insert_with(|| {
-                cells.push(Cell { values, brokers: Vec::new() });
+                cells.push(Cell {
+                    values,
+                    brokers: Vec::new(),
+                });
                 (cells.len() - 1) as CellIdx
             });
             cells[cell as usize].brokers.push(index as BrokerIdx);
@@ -74,16 +77,28 @@ impl CellSpace {
                 values.and_then(|v| by_values.get(&v).copied())
             })
             .collect();
-        CellSpace { labels, cells, broker_cell, home_cell, unlabelled }
+        CellSpace {
+            labels,
+            cells,
+            broker_cell,
+            home_cell,
+            unlabelled,
+        }
     }
 
     /// Number of eligible brokers in each cell.
     pub fn capacities(&self) -> Vec<u32> {
-        self.cells.iter().map(|cell| cell.brokers.len() as u32).collect()
+        self.cells
+            .iter()
+            .map(|cell| cell.brokers.len() as u32)
+            .collect()
     }
 
     /// Total eligible brokers for the rule.
     pub fn eligible_brokers(&self) -> u32 {
-        self.cells.iter().map(|cell| cell.brokers.len() as u32).sum()
+        self.cells
+            .iter()
+            .map(|cell| cell.brokers.len() as u32)
+            .sum()
     }
 }

@@ -83,14 +83,19 @@ impl Violation {
         let (kind, message) = match &self.kind {
             ViolationKind::UnknownBroker(b) => (
                 "unknown-broker",
-                format!("replica on broker {}, which is not in the cluster", broker(b)),
+                format!(
+                    "replica on broker {}, which is not in the cluster",
+                    broker(b)
+                ),
             ),
-            ViolationKind::DeadBroker(b) => {
-                ("dead-broker", format!("replica on broker {}, which is down", broker(b)))
-            }
-            ViolationKind::ExcludedBroker(b) => {
-                ("excluded-broker", format!("replica on excluded broker {}", broker(b)))
-            }
+            ViolationKind::DeadBroker(b) => (
+                "dead-broker",
+                format!("replica on broker {}, which is down", broker(b)),
+            ),
+            ViolationKind::ExcludedBroker(b) => (
+                "excluded-broker",
+                format!("replica on excluded broker {}", broker(b)),
+            ),
             ViolationKind::MissingLabel(b, label) => (
                 "missing-label",
                 format!(
@@ -103,14 +108,24 @@ impl Violation {
                 "replication-factor",
                 format!("has {actual} replicas, replication factor {wanted} wanted"),
             ),
-            ViolationKind::TooMany { label, value, count, max } => (
+            ViolationKind::TooMany {
+                label,
+                value,
+                count,
+                max,
+            } => (
                 "too-many",
                 format!(
                     "{} holds {count} replicas, at most {max} allowed",
                     model.labels.domain_name(*label, *value)
                 ),
             ),
-            ViolationKind::TooFew { label, value, count, min } => (
+            ViolationKind::TooFew {
+                label,
+                value,
+                count,
+                min,
+            } => (
                 "too-few",
                 format!(
                     "{} holds {count} replicas, at least {min} required",
@@ -147,7 +162,8 @@ pub fn check_partition(
             push(ViolationKind::DeadBroker(b));
         } else if broker.excluded {
             push(ViolationKind::ExcludedBroker(b));
-        } else if let Some(&(label, _)) = rule.spread.iter().find(|(l, _)| broker.label(*l).is_none())
+        } else if let Some(&(label, _)) =
+            rule.spread.iter().find(|(l, _)| broker.label(*l).is_none())
         {
             push(ViolationKind::MissingLabel(b, label));
         }
@@ -173,14 +189,27 @@ pub fn check_partition(
         for &(value, count) in &counts {
             let (_, max) = bounds.range(position, value);
             if count > max {
-                push(ViolationKind::TooMany { label, value, count, max });
+                push(ViolationKind::TooMany {
+                    label,
+                    value,
+                    count,
+                    max,
+                });
             }
         }
         for (value, &(min, _)) in bounds.per_label[position].iter().enumerate() {
             let value = value as ValueIdx;
-            let count = counts.iter().find(|(v, _)| *v == value).map_or(0, |(_, n)| *n);
+            let count = counts
+                .iter()
+                .find(|(v, _)| *v == value)
+                .map_or(0, |(_, n)| *n);
             if count < min {
-                push(ViolationKind::TooFew { label, value, count, min });
+                push(ViolationKind::TooFew {
+                    label,
+                    value,
+                    count,
+                    min,
+                });
             }
         }
     }
@@ -208,7 +237,12 @@ impl BoundsTable {
     }
 
     /// The bounds for a partition with the given replicas.
-    pub fn get(&self, model: &ClusterModel, partition: PartitionIdx, replicas: &[BrokerIdx]) -> &Bounds {
+    pub fn get(
+        &self,
+        model: &ClusterModel,
+        partition: PartitionIdx,
+        replicas: &[BrokerIdx],
+    ) -> &Bounds {
         let rule = model.rule_of(partition).index;
         let r = model.target_replication_factor(partition, replicas);
         &self.table[&(rule, r)]
@@ -225,7 +259,13 @@ pub fn check(model: &ClusterModel, assignment: &[crate::model::Replicas]) -> Vec
         .enumerate()
         .fold(Vec::new, |mut out, (index, replicas)| {
             let partition = index as PartitionIdx;
-            check_partition(model, partition, replicas, bounds.get(model, partition, replicas), &mut out);
+            check_partition(
+                model,
+                partition,
+                replicas,
+                bounds.get(model, partition, replicas),
+                &mut out,
+            );
             out
         })
         .reduce(Vec::new, |mut left, mut right| {

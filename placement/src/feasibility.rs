@@ -90,9 +90,15 @@ impl Infeasibility {
     pub fn explain(rule: &Rule, space: &CellSpace, bounds: &Bounds, labels: &LabelTable) -> Self {
         let r = bounds.replication_factor;
         let reason = Self::single_label_reason(rule, space, bounds, labels).unwrap_or_else(|| {
-            InfeasibleReason::Combination { labels: space.labels.clone() }
+            InfeasibleReason::Combination {
+                labels: space.labels.clone(),
+            }
         });
-        Infeasibility { rule: rule.index, replication_factor: r, reason }
+        Infeasibility {
+            rule: rule.index,
+            replication_factor: r,
+            reason,
+        }
     }
 
     fn single_label_reason(
@@ -105,7 +111,9 @@ impl Infeasibility {
         let eligible = space.eligible_brokers();
         if eligible == 0 {
             if let Some(position) = space.unlabelled.iter().position(|&n| n > 0) {
-                return Some(InfeasibleReason::LabelMissing { label: space.labels[position] });
+                return Some(InfeasibleReason::LabelMissing {
+                    label: space.labels[position],
+                });
             }
         }
         if eligible < r {
@@ -127,14 +135,23 @@ impl Infeasibility {
                     });
                 }
             }
-            let can_hold: u32 =
-                ranges.iter().zip(&available).map(|(&(_, max), &a)| max.min(a)).sum();
+            let can_hold: u32 = ranges
+                .iter()
+                .zip(&available)
+                .map(|(&(_, max), &a)| max.min(a))
+                .sum();
             if can_hold < r {
-                return Some(InfeasibleReason::LabelTooNarrow { label: *label, can_hold });
+                return Some(InfeasibleReason::LabelTooNarrow {
+                    label: *label,
+                    can_hold,
+                });
             }
             let demanded: u32 = ranges.iter().map(|&(min, _)| min).sum();
             if demanded > r {
-                return Some(InfeasibleReason::LabelOverdemand { label: *label, demanded });
+                return Some(InfeasibleReason::LabelOverdemand {
+                    label: *label,
+                    demanded,
+                });
             }
         }
         None
@@ -144,64 +161,70 @@ impl Infeasibility {
     pub fn report(&self, rules: &[Rule], labels: &LabelTable) -> InfeasibilityReport {
         let rule = rules[self.rule as usize].describe();
         let r = self.replication_factor;
-        let (domain, brokers_missing, message) = match &self.reason {
-            InfeasibleReason::LabelMissing { label } => (
-                None,
-                None,
-                format!(
-                    "no eligible broker has the label '{}' that the rule spreads over",
-                    labels.label_name(*label)
+        let (domain, brokers_missing, message) =
+            match &self.reason {
+                InfeasibleReason::LabelMissing { label } => (
+                    None,
+                    None,
+                    format!(
+                        "no eligible broker has the label '{}' that the rule spreads over",
+                        labels.label_name(*label)
+                    ),
                 ),
-            ),
-            InfeasibleReason::TooFewBrokers { eligible } => (
-                None,
-                Some(r - eligible),
-                format!(
+                InfeasibleReason::TooFewBrokers { eligible } => (
+                    None,
+                    Some(r - eligible),
+                    format!(
                     "needs {r} replicas on distinct brokers but only {eligible} eligible brokers \
                      exist ({} missing)",
                     r - eligible
                 ),
-            ),
-            InfeasibleReason::ValueShort { label, value, needed, available } => {
-                let domain = labels.domain_name(*label, *value);
-                (
-                    Some(domain.clone()),
-                    Some(needed - available),
-                    format!(
-                        "{domain} must hold at least {needed} replicas but has {available} \
+                ),
+                InfeasibleReason::ValueShort {
+                    label,
+                    value,
+                    needed,
+                    available,
+                } => {
+                    let domain = labels.domain_name(*label, *value);
+                    (
+                        Some(domain.clone()),
+                        Some(needed - available),
+                        format!(
+                            "{domain} must hold at least {needed} replicas but has {available} \
                          eligible brokers ({} missing)",
-                        needed - available
-                    ),
-                )
-            }
-            InfeasibleReason::LabelTooNarrow { label, can_hold } => (
-                None,
-                None,
-                format!(
-                    "the values of '{}' can hold at most {can_hold} replicas together, the \
+                            needed - available
+                        ),
+                    )
+                }
+                InfeasibleReason::LabelTooNarrow { label, can_hold } => (
+                    None,
+                    None,
+                    format!(
+                        "the values of '{}' can hold at most {can_hold} replicas together, the \
                      replication factor is {r}",
-                    labels.label_name(*label)
+                        labels.label_name(*label)
+                    ),
                 ),
-            ),
-            InfeasibleReason::LabelOverdemand { label, demanded } => (
-                None,
-                None,
-                format!(
-                    "the values of '{}' demand {demanded} replicas together, the replication \
+                InfeasibleReason::LabelOverdemand { label, demanded } => (
+                    None,
+                    None,
+                    format!(
+                        "the values of '{}' demand {demanded} replicas together, the replication \
                      factor is {r}",
-                    labels.label_name(*label)
+                        labels.label_name(*label)
+                    ),
                 ),
-            ),
-            InfeasibleReason::Combination { labels: names } => (
-                None,
-                None,
-                format!(
+                InfeasibleReason::Combination { labels: names } => (
+                    None,
+                    None,
+                    format!(
                     "each of {} can be met alone, but no set of {r} eligible brokers meets them \
                      all at once",
                     names.iter().map(|&l| labels.label_name(l)).collect::<Vec<_>>().join(", ")
                 ),
-            ),
-        };
+                ),
+            };
         InfeasibilityReport {
             message: format!("{rule} at replication factor {r}: {message}"),
             rule,

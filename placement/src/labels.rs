@@ -82,6 +82,10 @@ impl LabelTable {
 
     /// `label=value`, the way violations and explanations name a failure domain.
     pub fn domain_name(&self, label: LabelIdx, value: ValueIdx) -> String {
-        format!("{}={}", self.label_name(label), self.value_name(label, value))
+        format!(
+            "{}={}",
+            self.label_name(label),
+            self.value_name(label, value)
+        )
     }
 }

@@ -133,7 +133,10 @@ impl ClusterModel {
         let mut brokers = Vec::with_capacity(snapshot.brokers.len());
         let mut broker_index = FxHashMap::default();
         for spec in &snapshot.brokers {
-            if broker_index.insert(spec.id, brokers.len() as BrokerIdx).is_some() {
+            if broker_index
+                .insert(spec.id, brokers.len() as BrokerIdx)
+                .is_some()
+            {
                 return Err(ModelError::DuplicateBroker(spec.id));
             }
             let mut values: Vec<(LabelIdx, ValueIdx)> = Vec::new();
@@ -158,7 +161,10 @@ impl ClusterModel {
         }
         for id in &options.exclude_brokers {
             if !broker_index.contains_key(id) {
-                return Err(ModelError::UnknownBroker { flag: "--exclude-brokers", broker: *id });
+                return Err(ModelError::UnknownBroker {
+                    flag: "--exclude-brokers",
+                    broker: *id,
+                });
             }
         }
         let label_count = labels.label_count();
@@ -218,20 +224,38 @@ impl ClusterModel {
             for &id in &spec.replicas {
                 let index = broker_slot(&mut brokers, &mut broker_index, id, label_count);
                 if replicas.contains(&index) {
-                    return Err(ModelError::DuplicateReplica { partition: name(), broker: id });
+                    return Err(ModelError::DuplicateReplica {
+                        partition: name(),
+                        broker: id,
+                    });
                 }
                 replicas.push(index);
             }
             let as_replica = |field: &'static str, id: BrokerId| {
-                let index = broker_index.get(&id).copied().filter(|i| replicas.contains(i));
-                index.ok_or_else(|| ModelError::NotAReplica { partition: name(), field, broker: id })
+                let index = broker_index
+                    .get(&id)
+                    .copied()
+                    .filter(|i| replicas.contains(i));
+                index.ok_or_else(|| ModelError::NotAReplica {
+                    partition: name(),
+                    field,
+                    broker: id,
+                })
             };
-            let leader = spec.effective_leader().map(|id| as_replica("leader", id)).transpose()?;
+            let leader = spec
+                .effective_leader()
+                .map(|id| as_replica("leader", id))
+                .transpose()?;
             let isr = match &spec.isr {
-                Some(isr) => isr.iter().map(|&id| as_replica("isr", id)).collect::<Result<_, _>>()?,
+                Some(isr) => isr
+                    .iter()
+                    .map(|&id| as_replica("isr", id))
+                    .collect::<Result<_, _>>()?,
                 None => replicas.clone(),
             };
-            topics[topic as usize].partitions.push(partitions.len() as PartitionIdx);
+            topics[topic as usize]
+                .partitions
+                .push(partitions.len() as PartitionIdx);
             partitions.push(Partition {
                 topic,
                 number: spec.partition,
@@ -242,7 +266,10 @@ impl ClusterModel {
             });
             current.push(replicas);
         }
-        let cell_spaces = rules.iter().map(|rule| CellSpace::build(rule, &brokers)).collect();
+        let cell_spaces = rules
+            .iter()
+            .map(|rule| CellSpace::build(rule, &brokers))
+            .collect();
         Ok(ClusterModel {
             brokers,
             labels,
@@ -269,7 +296,11 @@ impl ClusterModel {
     /// Dense index of partition `number` of topic `topic`.
     pub fn partition_index(&self, topic: &str, number: i32) -> Option<PartitionIdx> {
         let topic = &self.topics[self.topic(topic)? as usize];
-        topic.partitions.iter().copied().find(|&p| self.partitions[p as usize].number == number)
+        topic
+            .partitions
+            .iter()
+            .copied()
+            .find(|&p| self.partitions[p as usize].number == number)
     }
 
     /// The rule that applies to a topic name (first whose pattern matches it whole).
@@ -290,13 +321,22 @@ impl ClusterModel {
     }
 
     /// The replication factor a partition should have: its rule's, else its current one.
-    pub fn target_replication_factor(&self, partition: PartitionIdx, replicas: &[BrokerIdx]) -> u32 {
-        self.rule_of(partition).replication_factor.unwrap_or(replicas.len() as u32)
+    pub fn target_replication_factor(
+        &self,
+        partition: PartitionIdx,
+        replicas: &[BrokerIdx],
+    ) -> u32 {
+        self.rule_of(partition)
+            .replication_factor
+            .unwrap_or(replicas.len() as u32)
     }
 
     /// Broker ids of a replica list.
     pub fn broker_ids(&self, replicas: &[BrokerIdx]) -> Vec<BrokerId> {
-        replicas.iter().map(|&b| self.brokers[b as usize].id).collect()
+        replicas
+            .iter()
+            .map(|&b| self.brokers[b as usize].id)
+            .collect()
     }
 }
 

@@ -23,7 +23,9 @@ pub enum ModelError {
         broker: BrokerId,
     },
     /// A partition's leader or ISR names a broker outside its replicas.
-    #[error("partitions: {partition}: {field} names broker {broker}, which is not one of its replicas")]
+    #[error(
+        "partitions: {partition}: {field} names broker {broker}, which is not one of its replicas"
+    )]
     NotAReplica {
         /// `topic-partition`.
         partition: String,
@@ -63,6 +65,9 @@ pub enum ModelError {
 impl ModelError {
     /// True when the error is in the policy (otherwise in the snapshot or a flag).
     pub fn in_policy(&self) -> bool {
-        matches!(self, ModelError::BadRegex { .. } | ModelError::BadRule { .. })
+        matches!(
+            self,
+            ModelError::BadRegex { .. } | ModelError::BadRule { .. }
+        )
     }
 }

@@ -111,13 +111,19 @@ mod tests {
         let error = parse_snapshot(text, "s.json").unwrap_err();
         assert_eq!(error.field_path.as_deref(), Some("partitions[0].replica"));
         assert!(error.message.contains("unknown field `replica`"), "{error}");
-        assert!(error.to_string().starts_with("s.json: line 1 column"), "{error}");
+        assert!(
+            error.to_string().starts_with("s.json: line 1 column"),
+            "{error}"
+        );
     }
 
     #[test]
     fn missing_required_field_is_reported() {
-        let error = parse_snapshot(br#"{"brokers": [{"rack": "a"}], "partitions": []}"#, "s.json")
-            .unwrap_err();
+        let error = parse_snapshot(
+            br#"{"brokers": [{"rack": "a"}], "partitions": []}"#,
+            "s.json",
+        )
+        .unwrap_err();
         assert!(error.message.contains("missing field `id`"), "{error}");
         assert_eq!(error.field_path.as_deref(), Some("brokers[0]"));
     }
@@ -150,8 +156,11 @@ mod tests {
 
     #[test]
     fn policy_typo_names_line_and_field() {
-        let error = parse_policy("rules:\n  - topics: 'a'\n    sprad: {zone: even}\n", "p.yaml")
-            .unwrap_err();
+        let error = parse_policy(
+            "rules:\n  - topics: 'a'\n    sprad: {zone: even}\n",
+            "p.yaml",
+        )
+        .unwrap_err();
         assert_eq!(error.line_column.map(|(line, _)| line), Some(3), "{error}");
         assert!(error.message.contains("unknown field `sprad`"), "{error}");
         assert_eq!(error.field_path.as_deref(), Some("rules[0].sprad"));
@@ -159,8 +168,15 @@ mod tests {
 
     #[test]
     fn policy_bad_spread_value_names_label() {
-        let error = parse_policy("rules:\n  - topics: 'a'\n    spread: {zone: evn}\n", "p.yaml")
-            .unwrap_err();
-        assert_eq!(error.field_path.as_deref(), Some("rules[0].spread.zone"), "{error}");
+        let error = parse_policy(
+            "rules:\n  - topics: 'a'\n    spread: {zone: evn}\n",
+            "p.yaml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.field_path.as_deref(),
+            Some("rules[0].spread.zone"),
+            "{error}"
+        );
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Keeping is solved exactly over cells (see [`crate::search`]), so the number of replicas moved
 //! is the true minimum. Filling prefers, in order: a broker in the same cell as a replica being
-//! replaced (so a dead broker's replica moves to its neighbour), fewer replicas, fewer leaders,
-//! lower broker index (for determinism). The first slot of an empty partition (fresh assignment)
-//! is the leader and prefers fewer leaders first.
+//! replaced (so a dead broker's replica moves to its neighbour), fewer replicas, then broker
+//! index order rotated by the request's `rotation` (deterministic, and ties rotate). A new
+//! partition is led by the chosen broker that leads the fewest partitions.
 
 use crate::broker_load::BrokerLoad;
 use crate::feasibility::Infeasibility;
@@ -23,6 +23,10 @@ pub struct PlacementRequest<'a> {
     pub current: &'a [BrokerIdx],
     /// Current leader, if any.
     pub leader: Option<BrokerIdx>,
+    /// Where ties between equally loaded brokers start (broker index order, rotated by this):
+    /// successive new partitions pass different values so that ties rotate over the brokers,
+    /// as Kafka's placers do with their shifting start index.
+    pub rotation: u32,
 }
 
 /// Places one partition. Returns the new replica list (preferred leader first), which equals
@@ -32,7 +36,16 @@ pub fn place_partition(
     request: PlacementRequest<'_>,
     load: &BrokerLoad,
 ) -> Result<Replicas, Infeasibility> {
-    let PlacementRequest { space: id, replication_factor: r, current, leader } = request;
+    let PlacementRequest {
+        space: id,
+        replication_factor: r,
+        current,
+        leader,
+        rotation,
+    } = request;
+    let broker_count = load.replicas.len() as u32;
+    let rotated =
+        |b: BrokerIdx| (b + broker_count - rotation % broker_count.max(1)) % broker_count.max(1);
     solver.feasibility(id, r)?;
     let shared = solver.space(id);
     let space = &shared.1;
@@ -82,8 +95,7 @@ pub fn place_partition(
 
     let mut added: Vec<BrokerIdx> = Vec::new();
     while kept.len() + added.len() < r as usize {
-        let leader_slot = kept.is_empty() && added.is_empty();
-        let mut best: Option<((bool, u32, u32, BrokerIdx), usize)> = None;
+        let mut best: Option<((bool, u32, u32), BrokerIdx, usize)> = None;
         for cell in 0..cell_count {
             if chosen[cell] as usize >= space.cells[cell].brokers.len() {
                 continue;
@@ -98,29 +110,33 @@ pub fn place_partition(
                 if kept.contains(&b) || added.contains(&b) {
                     continue;
                 }
-                let (replicas, leaders) = (load.replicas[b as usize], load.leaders[b as usize]);
-                let (first, second) = if leader_slot { (leaders, replicas) } else { (replicas, leaders) };
-                let key = (credit[cell] == 0, first, second, b);
-                if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                    best = Some((key, cell));
+                let key = (credit[cell] == 0, load.replicas[b as usize], rotated(b));
+                if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
+                    best = Some((key, b, cell));
                 }
             }
         }
-        let ((_, _, _, b), cell) = best.expect("a completable placement has a next broker");
+        let (_, b, cell) = best.expect("a completable placement has a next broker");
         chosen[cell] += 1;
         credit[cell] = credit[cell].saturating_sub(1);
         added.push(b);
     }
 
+    let kept_count = kept.len();
     let mut result = kept;
     result.extend_from_slice(&added);
     if result.len() == current.len() && result.iter().all(|b| current.contains(b)) {
         return Ok(current.to_vec());
     }
     // The current leader keeps leading when it stays; otherwise the first kept replica (in the old
-    // order) leads, and with nothing kept, the first broker added (chosen for fewest leaders).
-    if let Some(position) = leader.and_then(|l| result.iter().position(|&b| b == l)) {
-        result[..=position].rotate_right(1);
-    }
+    // order) leads; with nothing kept, the new replica that leads the fewest partitions.
+    let position = match leader.and_then(|l| result.iter().position(|&b| b == l)) {
+        Some(position) => position,
+        None if kept_count == 0 => (0..result.len())
+            .min_by_key(|&i| (load.leaders[result[i] as usize], rotated(result[i])))
+            .unwrap_or(0),
+        None => 0,
+    };
+    result[..=position].rotate_right(1);
     Ok(result)
 }

@@ -109,14 +109,16 @@ impl<'de> serde::de::Visitor<'de> for SpreadVisitor {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Spread, A::Error> {
         use serde::de::Error;
-        let key: String = map
-            .next_key()?
-            .ok_or_else(|| A::Error::custom(format_args!("empty spread, expected {SPREAD_FORMS}")))?;
+        let key: String = map.next_key()?.ok_or_else(|| {
+            A::Error::custom(format_args!("empty spread, expected {SPREAD_FORMS}"))
+        })?;
         let spread = match key.as_str() {
             "max_per_value" => Spread::MaxPerValue(map.next_value()?),
             "exact" => Spread::Exact(map.next_value()?),
             "even" => {
-                return Err(A::Error::custom("write `even` as a plain value, e.g. `zone: even`"))
+                return Err(A::Error::custom(
+                    "write `even` as a plain value, e.g. `zone: even`",
+                ))
             }
             other => {
                 return Err(A::Error::custom(format_args!(

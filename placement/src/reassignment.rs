@@ -33,6 +33,9 @@ pub struct ReassignmentEntry {
 impl ReassignmentFile {
     /// A version-1 file with these entries.
     pub fn new(partitions: Vec<ReassignmentEntry>) -> Self {
-        ReassignmentFile { version: 1, partitions }
+        ReassignmentFile {
+            version: 1,
+            partitions,
+        }
     }
 }

@@ -19,8 +19,10 @@ pub struct RepairOutcome {
 
 /// Repairs every partition of `assignment` that breaks its rule.
 pub fn repair(model: &ClusterModel, assignment: &[Replicas]) -> RepairOutcome {
-    let mut broken: Vec<PartitionIdx> =
-        check(model, assignment).iter().map(|violation| violation.partition).collect();
+    let mut broken: Vec<PartitionIdx> = check(model, assignment)
+        .iter()
+        .map(|violation| violation.partition)
+        .collect();
     broken.dedup();
     let mut solver = PlacementSolver::new(model);
     let mut load = BrokerLoad::of(model, assignment);
@@ -44,6 +46,7 @@ pub fn repair_partitions(
             replication_factor: model.target_replication_factor(partition, replicas),
             current: replicas,
             leader,
+            rotation: partition,
         };
         match place_partition(solver, request, load) {
             Ok(placed) if placed != *replicas => {
@@ -52,7 +55,11 @@ pub fn repair_partitions(
                 outcome.changes.push((partition, placed));
             }
             Ok(_) => {}
-            Err(infeasibility) => match outcome.infeasible.iter_mut().find(|(i, _)| *i == infeasibility) {
+            Err(infeasibility) => match outcome
+                .infeasible
+                .iter_mut()
+                .find(|(i, _)| *i == infeasibility)
+            {
                 Some((_, list)) => list.push(partition),
                 None => outcome.infeasible.push((infeasibility, vec![partition])),
             },

@@ -80,7 +80,11 @@ impl Rule {
             };
             spread.push((label, bound));
         }
-        let survive = spec.survive.iter().map(|name| labels.intern_label(name)).collect();
+        let survive = spec
+            .survive
+            .iter()
+            .map(|name| labels.intern_label(name))
+            .collect();
         let leader = spec
             .leader
             .iter()

@@ -71,18 +71,22 @@ impl<'p> Search<'p> {
     fn new(problem: &CellProblem<'p>, lower: &[u32], objective: Option<KeepObjective<'_>>) -> Self {
         let n = problem.cells.len();
         let ranges = &problem.bounds.per_label;
-        let keep = objective.map(|o| o.keep.to_vec()).unwrap_or_else(|| vec![0; n]);
+        let keep = objective
+            .map(|o| o.keep.to_vec())
+            .unwrap_or_else(|| vec![0; n]);
         let leader_cell = objective.and_then(|o| o.leader_cell).map(|c| c as usize);
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&c| (std::cmp::Reverse(keep[c]), std::cmp::Reverse(lower[c]), c));
         let gain = |c: usize| {
-            2 * keep[c].min(problem.capacities[c]) + u32::from(leader_cell == Some(c) && keep[c] > 0)
+            2 * keep[c].min(problem.capacities[c])
+                + u32::from(leader_cell == Some(c) && keep[c] > 0)
         };
         let mut optimistic_suffix = vec![0; n + 1];
         for depth in (0..n).rev() {
             optimistic_suffix[depth] = optimistic_suffix[depth + 1] + gain(order[depth]);
         }
-        let mut remaining_capacity: Vec<Vec<u32>> = ranges.iter().map(|r| vec![0; r.len()]).collect();
+        let mut remaining_capacity: Vec<Vec<u32>> =
+            ranges.iter().map(|r| vec![0; r.len()]).collect();
         for (c, cell) in problem.cells.iter().enumerate() {
             for (l, &v) in cell.values.iter().enumerate() {
                 remaining_capacity[l][v as usize] += problem.capacities[c];
@@ -111,8 +115,8 @@ impl<'p> Search<'p> {
             best: None,
             finished: false,
         };
-        for l in 0..ranges.len() {
-            for v in 0..ranges[l].len() {
+        for (l, values) in ranges.iter().enumerate() {
+            for v in 0..values.len() {
                 let (need, absorb, dead) = search.value_state(l, v);
                 search.need[l] += need;
                 search.absorb[l] += absorb;
@@ -226,7 +230,10 @@ mod tests {
     use super::*;
 
     fn cell(values: &[u32], brokers: usize) -> Cell {
-        Cell { values: values.to_vec(), brokers: (0..brokers as u32).collect() }
+        Cell {
+            values: values.to_vec(),
+            brokers: (0..brokers as u32).collect(),
+        }
     }
 
     /// 3 zones x 2 clusters, 2 brokers per cell; RF 6: 2 per zone, 3 per cluster.
@@ -247,7 +254,11 @@ mod tests {
     #[test]
     fn finds_two_per_zone_three_per_cluster() {
         let (cells, caps, bounds) = stretch();
-        let problem = CellProblem { cells: &cells, capacities: &caps, bounds: &bounds };
+        let problem = CellProblem {
+            cells: &cells,
+            capacities: &caps,
+            bounds: &bounds,
+        };
         let x = problem.solve(&[0; 6], None).expect("feasible");
         for zone in 0..3 {
             assert_eq!(x[2 * zone] + x[2 * zone + 1], 2);
@@ -259,11 +270,21 @@ mod tests {
     #[test]
     fn keeps_the_most_replicas() {
         let (cells, caps, bounds) = stretch();
-        let problem = CellProblem { cells: &cells, capacities: &caps, bounds: &bounds };
+        let problem = CellProblem {
+            cells: &cells,
+            capacities: &caps,
+            bounds: &bounds,
+        };
         // Zone-only legacy placement: all 6 replicas in cluster 0 (2 per zone).
         let keep = [2, 0, 2, 0, 2, 0];
         let x = problem
-            .solve(&[0; 6], Some(KeepObjective { keep: &keep, leader_cell: Some(0) }))
+            .solve(
+                &[0; 6],
+                Some(KeepObjective {
+                    keep: &keep,
+                    leader_cell: Some(0),
+                }),
+            )
             .expect("feasible");
         let kept: u32 = x.iter().zip(keep).map(|(&x, k)| x.min(k)).sum();
         assert_eq!(kept, 3, "three must move to cluster 1, three stay");
@@ -275,16 +296,27 @@ mod tests {
         let (cells, mut caps, bounds) = stretch();
         caps[0] = 0;
         caps[1] = 1; // zone 0 has one broker left: cannot hold 2
-        let problem = CellProblem { cells: &cells, capacities: &caps, bounds: &bounds };
+        let problem = CellProblem {
+            cells: &cells,
+            capacities: &caps,
+            bounds: &bounds,
+        };
         assert!(problem.solve(&[0; 6], None).is_none());
     }
 
     #[test]
     fn respects_lower_bounds() {
         let (cells, caps, bounds) = stretch();
-        let problem = CellProblem { cells: &cells, capacities: &caps, bounds: &bounds };
+        let problem = CellProblem {
+            cells: &cells,
+            capacities: &caps,
+            bounds: &bounds,
+        };
         let x = problem.solve(&[2, 0, 0, 0, 0, 0], None).expect("feasible");
         assert_eq!(x[0], 2);
-        assert!(problem.solve(&[2, 0, 2, 0, 2, 0], None).is_none(), "cluster 0 would hold 6");
+        assert!(
+            problem.solve(&[2, 0, 2, 0, 2, 0], None).is_none(),
+            "cluster 0 would hold 6"
+        );
     }
 }

@@ -48,7 +48,12 @@ impl<'m> PlacementSolver<'m> {
             .map(Arc::new)
             .collect();
         let capacities = spaces.iter().map(|pair| pair.1.capacities()).collect();
-        PlacementSolver { model, spaces, capacities, cases: FxHashMap::default() }
+        PlacementSolver {
+            model,
+            spaces,
+            capacities,
+            cases: FxHashMap::default(),
+        }
     }
 
     /// The model the solver answers for.
@@ -75,7 +80,11 @@ impl<'m> PlacementSolver<'m> {
         let labels = &self.model.labels;
         self.cases.entry((id, r)).or_insert_with(|| {
             let bounds = Bounds::new(rule, space, labels, r);
-            let problem = CellProblem { cells: &space.cells, capacities, bounds: &bounds };
+            let problem = CellProblem {
+                cells: &space.cells,
+                capacities,
+                bounds: &bounds,
+            };
             let lower = vec![0; space.cells.len()];
             let feasible = match problem.solve(&lower, None) {
                 Some(_) => Ok(()),
@@ -92,7 +101,9 @@ impl<'m> PlacementSolver<'m> {
 
     fn case_mut(&mut self, id: SpaceId, r: u32) -> &mut RuleCase {
         self.case(id, r);
-        self.cases.get_mut(&(id, r)).expect("case was built just above")
+        self.cases
+            .get_mut(&(id, r))
+            .expect("case was built just above")
     }
 
     /// The bounds of space `id` at replication factor `r`.
