@@ -108,7 +108,7 @@ fn chart(out: &mut String, groups: &[BrokerGroup], metric: Metric) {
                 let top = y(v);
                 let _ = write!(
                     out,
-                    r#"<rect class="bar {phase}" data-broker="{id}" data-phase="{phase}" data-value="{v}" x="{bx:.1}" y="{top:.1}" width="{bar_width:.1}" height="{h:.1}" fill="{colour}"><title>broker {id} {phase}: {text}</title></rect>"#,
+                    r#"<rect class="bar {phase}" data-broker="{id}" data-phase="{phase}" data-value="{v:.0}" x="{bx:.1}" y="{top:.1}" width="{bar_width:.1}" height="{h:.1}" fill="{colour}"><title>broker {id} {phase}: {text}</title></rect>"#,
                     id = broker.id,
                     bx = x + dx,
                     h = TOP + PLOT - top,
@@ -118,7 +118,7 @@ fn chart(out: &mut String, groups: &[BrokerGroup], metric: Metric) {
             if let Some(cap) = metric.capacity(&broker.capacity).filter(|_| on_scale) {
                 let _ = write!(
                     out,
-                    r##"<line class="capacity" data-broker="{id}" data-value="{cap}" x1="{x1:.1}" x2="{x2:.1}" y1="{cy:.1}" y2="{cy:.1}" stroke="#dc2626" stroke-width="2" stroke-dasharray="4 3"><title>broker {id} capacity: {text}</title></line>"##,
+                    r##"<line class="capacity" data-broker="{id}" data-value="{cap:.0}" x1="{x1:.1}" x2="{x2:.1}" y1="{cy:.1}" y2="{cy:.1}" stroke="#dc2626" stroke-width="2" stroke-dasharray="4 3"><title>broker {id} capacity: {text}</title></line>"##,
                     id = broker.id,
                     x1 = x - 2.0,
                     x2 = x + 2.0 * bar_width + 2.0,
