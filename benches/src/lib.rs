@@ -1,1 +1,3 @@
-//! Benchmark support: the reproducible large-snapshot generator.
+//! Benchmark support: the reproducible large-snapshot generators.
+pub mod random_cluster;
+pub mod rng;

@@ -154,7 +154,7 @@ impl Band {
                 self.hi[b as usize].abs().max(1.0)
             }
         };
-        let score = offenders.iter().map(|&(b, e)| e / scale(b)).sum();
+        let score = offenders.iter().map(|&(b, e)| e / scale(b)).sum::<f64>() + 0.0;
         let examples = offenders
             .iter()
             .take(EXAMPLES)

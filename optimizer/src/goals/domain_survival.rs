@@ -77,7 +77,11 @@ impl Goal for DomainSurvivalGoal {
         let gaps = gaps(state);
         GoalState {
             satisfied: gaps.is_empty(),
-            score: gaps.iter().map(|g| f64::from(g.min_isr - g.left)).sum(),
+            score: gaps
+                .iter()
+                .map(|g| f64::from(g.min_isr - g.left))
+                .sum::<f64>()
+                + 0.0,
             violations: gaps.len() as u64,
             examples: gaps
                 .iter()

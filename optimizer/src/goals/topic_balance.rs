@@ -122,7 +122,8 @@ impl Goal for TopicBalanceGoal {
             score: offenders
                 .iter()
                 .map(|&(t, b, c)| f64::from(self.excess(t, b, c)))
-                .sum(),
+                .sum::<f64>()
+                + 0.0,
             violations: offenders.len() as u64,
             examples: offenders
                 .iter()
