@@ -5,13 +5,17 @@ use std::fmt::Write;
 
 use super::escape::escape;
 use super::units;
-use crate::data::brokers::{BrokerGroup, Metric, Unit};
+use crate::data::brokers::{BrokerBar, BrokerGroup, Metric, Unit};
 
 const LEFT: f64 = 64.0;
 const TOP: f64 = 18.0;
 const PLOT: f64 = 170.0;
 const BOTTOM: f64 = 46.0;
 const GROUP_GAP: f64 = 18.0;
+/// Width a chart of a large cluster is fitted into.
+const FIT_WIDTH: f64 = 1190.0;
+/// Narrowest broker slot; clusters too large for it scroll sideways.
+const MIN_SLOT: f64 = 1.0;
 /// Capacity is drawn on the chart's scale only when it is at most this many times the largest
 /// value; otherwise the bars would be slivers, and the capacity is named above the chart.
 const CAPACITY_ZOOM: f64 = 8.0;
@@ -42,121 +46,126 @@ pub fn brokers(out: &mut String, groups: &[BrokerGroup], group_labels: &[String]
     out.push_str("</div></section>");
 }
 
+/// Horizontal geometry of a chart: brokers get a fixed slot, wide enough for two bars and an id
+/// when the cluster is small; for large clusters the chart fits the page and each broker's
+/// "after" bar is drawn narrower in front of its "before" bar.
+struct Layout {
+    slot: f64,
+    compact: bool,
+    width: f64,
+}
+
+impl Layout {
+    fn new(brokers: usize, groups: usize) -> Layout {
+        let gaps = groups.saturating_sub(1) as f64 * GROUP_GAP;
+        let slot = if brokers <= 24 {
+            34.0
+        } else {
+            ((FIT_WIDTH - LEFT - 12.0 - gaps) / brokers as f64).clamp(MIN_SLOT, 22.0)
+        };
+        let width = LEFT + brokers as f64 * slot + gaps + 12.0;
+        Layout {
+            slot,
+            compact: slot < 14.0,
+            width,
+        }
+    }
+
+    /// Offset and width of the before and the after bar within a slot.
+    fn bars(&self) -> [(f64, f64); 2] {
+        if self.compact {
+            [(0.0, self.slot * 0.9), (self.slot * 0.2, self.slot * 0.5)]
+        } else {
+            let w = (self.slot - 6.0) / 2.0;
+            [(0.0, w), (w, w)]
+        }
+    }
+}
+
+/// Vertical scale: the top value, and whether capacity lines fit on it.
+struct Scale {
+    top: f64,
+    capacity_on_scale: bool,
+    capacity: f64,
+}
+
+impl Scale {
+    fn new(groups: &[BrokerGroup], metric: Metric) -> Scale {
+        let bars = groups.iter().flat_map(|g| &g.brokers);
+        let largest = bars
+            .clone()
+            .map(|b| metric.value(&b.before).max(metric.value(&b.after)))
+            .fold(0.0, f64::max);
+        let capacity = bars
+            .filter_map(|b| metric.capacity(&b.capacity))
+            .fold(0.0, f64::max);
+        let on_scale = capacity > 0.0 && capacity <= CAPACITY_ZOOM * largest.max(f64::MIN_POSITIVE);
+        let top = if on_scale {
+            largest.max(capacity) * 1.08
+        } else {
+            largest * 1.15
+        };
+        Scale {
+            top: top.max(1.0),
+            capacity_on_scale: on_scale,
+            capacity,
+        }
+    }
+
+    fn y(&self, value: f64) -> f64 {
+        TOP + PLOT - PLOT * (value / self.top).clamp(0.0, 1.0)
+    }
+}
+
 fn chart(out: &mut String, groups: &[BrokerGroup], metric: Metric) {
     let count: usize = groups.iter().map(|g| g.brokers.len()).sum();
-    let slot = if count <= 24 { 34.0 } else { 22.0 };
-    let width =
-        LEFT + count as f64 * slot + groups.len().saturating_sub(1) as f64 * GROUP_GAP + 12.0;
-    let height = TOP + PLOT + BOTTOM;
-    let bars = groups.iter().flat_map(|g| &g.brokers);
-    let largest = bars
-        .clone()
-        .map(|b| metric.value(&b.before).max(metric.value(&b.after)))
-        .fold(0.0, f64::max);
-    let capacity = bars
-        .clone()
-        .filter_map(|b| metric.capacity(&b.capacity))
-        .fold(0.0, f64::max);
-    let on_scale = capacity > 0.0 && capacity <= CAPACITY_ZOOM * largest.max(f64::MIN_POSITIVE);
-    let scale = if on_scale {
-        largest.max(capacity) * 1.08
-    } else {
-        largest * 1.15
-    }
-    .max(1.0);
-    let y = |v: f64| TOP + PLOT - PLOT * (v / scale).clamp(0.0, 1.0);
-    let unit = metric.unit();
-    let note = if capacity > 0.0 && !on_scale {
+    let layout = Layout::new(count, groups.len());
+    let scale = Scale::new(groups, metric);
+    let (width, height, unit) = (layout.width, TOP + PLOT + BOTTOM, metric.unit());
+    let note = if scale.capacity > 0.0 && !scale.capacity_on_scale {
         format!(
             r#" <span class="muted">capacity up to {} per broker, above the chart</span>"#,
-            value_text(unit, capacity)
+            value_text(unit, scale.capacity)
         )
     } else {
         String::new()
     };
     let _ = write!(
         out,
-        r#"<figure class="chart" data-metric="{id}"><figcaption><b>{title}</b>{note}</figcaption><div class="scroll"><svg class="bars" data-metric="{id}" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="{title} per broker, before and after">"#,
+        r#"<figure class="chart{wide}" data-metric="{id}"><figcaption><b>{title}</b>{note}</figcaption><div class="scroll"><svg class="bars" data-metric="{id}" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="{title} per broker, before and after">"#,
+        wide = if count > 24 { " wide" } else { "" },
         id = metric.id(),
         title = metric.title(),
     );
     for step in 0..=4 {
-        let v = scale * f64::from(step) / 4.0;
+        let v = scale.top * f64::from(step) / 4.0;
         let _ = write!(
             out,
             r##"<line x1="{LEFT}" x2="{x2:.1}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e5e7eb"/><text x="{tx}" y="{ty:.1}" class="axis" text-anchor="end">{label}</text>"##,
             x2 = width - 8.0,
-            yy = y(v),
+            yy = scale.y(v),
             tx = LEFT - 6.0,
-            ty = y(v) + 4.0,
+            ty = scale.y(v) + 4.0,
             label = escape(&value_text(unit, v)),
         );
     }
-    let bar_width = (slot - 6.0) / 2.0;
     let mut x = LEFT + 3.0;
-    for (gi, group) in groups.iter().enumerate() {
-        if gi > 0 {
+    for (index, group) in groups.iter().enumerate() {
+        if index > 0 {
             x += GROUP_GAP;
         }
         let group_start = x;
         for broker in &group.brokers {
-            for (phase, stats, colour, dx) in [
-                ("before", &broker.before, "#9ca3af", 0.0),
-                ("after", &broker.after, "#2563eb", bar_width),
-            ] {
-                let v = metric.value(stats);
-                let top = y(v);
-                let _ = write!(
-                    out,
-                    r#"<rect class="bar {phase}" data-broker="{id}" data-phase="{phase}" data-value="{v:.0}" x="{bx:.1}" y="{top:.1}" width="{bar_width:.1}" height="{h:.1}" fill="{colour}"><title>broker {id} {phase}: {text}</title></rect>"#,
-                    id = broker.id,
-                    bx = x + dx,
-                    h = TOP + PLOT - top,
-                    text = escape(&value_text(unit, v)),
-                );
-            }
-            if let Some(cap) = metric.capacity(&broker.capacity).filter(|_| on_scale) {
-                let _ = write!(
-                    out,
-                    r##"<line class="capacity" data-broker="{id}" data-value="{cap:.0}" x1="{x1:.1}" x2="{x2:.1}" y1="{cy:.1}" y2="{cy:.1}" stroke="#dc2626" stroke-width="2" stroke-dasharray="4 3"><title>broker {id} capacity: {text}</title></line>"##,
-                    id = broker.id,
-                    x1 = x - 2.0,
-                    x2 = x + 2.0 * bar_width + 2.0,
-                    cy = y(cap),
-                    text = escape(&value_text(unit, cap)),
-                );
-            }
-            let state = if !broker.alive {
-                " down"
-            } else if !broker.eligible {
-                " excl"
-            } else {
-                ""
-            };
-            let _ = write!(
-                out,
-                r#"<text x="{tx:.1}" y="{ty:.1}" class="id{state}" text-anchor="middle">{id}</text>"#,
-                tx = x + bar_width,
-                ty = TOP + PLOT + 14.0,
-                id = broker.id,
-            );
-            if !broker.eligible && broker.alive {
-                let _ = write!(
-                    out,
-                    r#"<text x="{tx:.1}" y="{ty:.1}" class="axis" text-anchor="middle">excl</text>"#,
-                    tx = x + bar_width,
-                    ty = TOP + PLOT + 25.0,
-                );
-            }
-            x += slot;
+            broker_bars(out, &layout, &scale, metric, broker, x);
+            x += layout.slot;
         }
         let _ = write!(
             out,
             r##"<line x1="{x1:.1}" x2="{x2:.1}" y1="{ly:.1}" y2="{ly:.1}" stroke="#6b7280"/><text x="{tx:.1}" y="{ty:.1}" class="group" text-anchor="middle">{name}</text>"##,
             x1 = group_start,
-            x2 = x - 6.0,
+            x2 = x - layout.slot * 0.15,
             ly = TOP + PLOT + 30.0,
-            tx = (group_start + x - 6.0) / 2.0,
+            tx = (group_start + x) / 2.0,
             ty = TOP + PLOT + 42.0,
             name = escape(&group.values.join(" / ")),
         );
@@ -167,4 +176,74 @@ fn chart(out: &mut String, groups: &[BrokerGroup], metric: Metric) {
         x2 = width - 8.0,
         yy = TOP + PLOT,
     );
+}
+
+/// One broker's before and after bars, its capacity line and its id (in compact charts, only
+/// the ids of brokers that are down or excluded).
+fn broker_bars(
+    out: &mut String,
+    layout: &Layout,
+    scale: &Scale,
+    metric: Metric,
+    broker: &BrokerBar,
+    x: f64,
+) {
+    let unit = metric.unit();
+    let phases = [
+        ("before", &broker.before, "#9ca3af"),
+        ("after", &broker.after, "#2563eb"),
+    ];
+    for ((phase, stats, colour), (dx, bar_width)) in phases.into_iter().zip(layout.bars()) {
+        let v = metric.value(stats);
+        let top = scale.y(v);
+        let _ = write!(
+            out,
+            r#"<rect class="bar {phase}" data-broker="{id}" data-phase="{phase}" data-value="{v:.0}" x="{bx:.1}" y="{top:.1}" width="{bar_width:.1}" height="{h:.1}" fill="{colour}"><title>broker {id} {phase}: {text}</title></rect>"#,
+            id = broker.id,
+            bx = x + dx,
+            h = TOP + PLOT - top,
+            text = escape(&value_text(unit, v)),
+        );
+    }
+    let span = layout.slot
+        - if layout.compact {
+            layout.slot * 0.1
+        } else {
+            6.0
+        };
+    if let Some(cap) = metric
+        .capacity(&broker.capacity)
+        .filter(|_| scale.capacity_on_scale)
+    {
+        let _ = write!(
+            out,
+            r##"<line class="capacity" data-broker="{id}" data-value="{cap:.0}" x1="{x1:.1}" x2="{x2:.1}" y1="{cy:.1}" y2="{cy:.1}" stroke="#dc2626" stroke-width="2" stroke-dasharray="4 3"><title>broker {id} capacity: {text}</title></line>"##,
+            id = broker.id,
+            x1 = x - 2.0,
+            x2 = x + span + 2.0,
+            cy = scale.y(cap),
+            text = escape(&value_text(unit, cap)),
+        );
+    }
+    let state = match (broker.alive, broker.eligible) {
+        (false, _) => " down",
+        (true, false) => " excl",
+        (true, true) if layout.compact => return,
+        (true, true) => "",
+    };
+    let _ = write!(
+        out,
+        r#"<text x="{tx:.1}" y="{ty:.1}" class="id{state}" text-anchor="middle">{id}</text>"#,
+        tx = x + span / 2.0,
+        ty = TOP + PLOT + 14.0,
+        id = broker.id,
+    );
+    if state == " excl" {
+        let _ = write!(
+            out,
+            r#"<text x="{tx:.1}" y="{ty:.1}" class="axis" text-anchor="middle">excl</text>"#,
+            tx = x + span / 2.0,
+            ty = TOP + PLOT + 25.0,
+        );
+    }
 }

@@ -50,6 +50,7 @@ pub fn headline(out: &mut String, h: &Headline) {
         &label,
     );
     out.push_str("</div>");
+    verdict(out, h);
     let _ = write!(
         out,
         r#"<p class="note">Cluster: {} brokers, {} partitions. {}</p>"#,
@@ -78,6 +79,58 @@ pub fn headline(out: &mut String, h: &Headline) {
     out.push_str("</tbody></table></section>");
 }
 
+/// One sentence on the goals: do the hard ones hold after the plan, how many soft ones improve.
+fn verdict(out: &mut String, h: &Headline) {
+    let hard: Vec<_> = h.goals.iter().filter(|g| g.hard).collect();
+    let broken: Vec<String> = hard
+        .iter()
+        .filter(|g| !g.after.satisfied)
+        .map(|g| escape(&g.name).into_owned())
+        .collect();
+    let soft: Vec<_> = h.goals.iter().filter(|g| !g.hard).collect();
+    let improved = soft
+        .iter()
+        .filter(|g| g.after.score < g.before.score)
+        .count();
+    let worse = soft
+        .iter()
+        .filter(|g| g.after.score > g.before.score)
+        .count();
+    let (class, text) = if broken.is_empty() {
+        (
+            "ok",
+            format!(
+                "✔ After the plan every hard goal holds: {}.",
+                hard.iter()
+                    .map(|g| escape(&g.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    } else {
+        (
+            "bad",
+            format!(
+                "✘ After the plan these hard goals still fail: {}.",
+                broken.join(", ")
+            ),
+        )
+    };
+    let soft_text = if soft.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {improved} of {} soft goals improve, {worse} get worse.",
+            soft.len()
+        )
+    };
+    let _ = write!(
+        out,
+        r#"<p id="verdict" class="verdict {class}" data-hard-failing="{}">{text}{soft_text}</p>"#,
+        broken.len(),
+    );
+}
+
 fn tile(out: &mut String, id: &str, value: u64, shown: &str, label: &str) {
     let _ = write!(
         out,
@@ -92,8 +145,8 @@ fn state(s: &GoalState) -> String {
         r#"<span class="badge ok">✔ satisfied</span>"#.to_string()
     } else {
         format!(
-            r#"<span class="badge bad">✘ violated</span> {} violations"#,
-            units::count(s.violations)
+            r#"<span class="badge bad">✘ violated</span> {}"#,
+            units::counted(s.violations, "violation", "violations")
         )
     };
     let _ = write!(html, r#" <span class="muted">score {:.3}</span>"#, s.score);

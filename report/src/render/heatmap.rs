@@ -85,8 +85,8 @@ fn heatmap(out: &mut String, h: &Heatmap, phase: &str, max: u64) {
             r#"<span class="badge ok">✔ every partition within the rule</span>"#.to_string()
         } else {
             format!(
-                r#"<span class="badge bad">✘ {} partitions break the rule</span>"#,
-                units::count(violating)
+                r#"<span class="badge bad">✘ {} the rule</span>"#,
+                units::counted(violating, "partition breaks", "partitions break")
             )
         },
     );

@@ -33,6 +33,11 @@ pub fn count(value: u64) -> String {
     groups.join(",")
 }
 
+/// A count and its noun, e.g. `1 partition`, `2,000 partitions`.
+pub fn counted(value: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(value), if value == 1 { one } else { many })
+}
+
 /// A duration, e.g. `45 s`, `12 min`, `2 h 14 min`, `3 d 4 h`.
 pub fn duration(seconds: f64) -> String {
     let s = seconds.max(0.0).round() as u64;
@@ -56,6 +61,8 @@ mod tests {
         assert_eq!(count(0), "0");
         assert_eq!(count(1_000), "1,000");
         assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(counted(1, "move", "moves"), "1 move");
+        assert_eq!(counted(2_000, "move", "moves"), "2,000 moves");
         assert_eq!(duration(42.0), "42 s");
         assert_eq!(duration(61.0), "2 min");
         assert_eq!(duration(2.0 * 3_600.0 + 14.0 * 60.0), "2 h 14 min");
