@@ -113,3 +113,25 @@ fn bad_input_exits_2_naming_the_file_and_writes_nothing() {
         assert!(!out.exists(), "nothing written");
     }
 }
+
+#[test]
+fn plan_html_is_written_with_the_other_outputs_or_not_at_all() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.json");
+    let html = dir.path().join("no-such-dir").join("plan.html");
+    let out = kplace(&[
+        Path::new("plan"),
+        Path::new("--snapshot"),
+        &stretch("snapshot.json"),
+        Path::new("--policy"),
+        &stretch("policy.yaml"),
+        Path::new("--out"),
+        &plan,
+        Path::new("--html"),
+        &html,
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("plan.html"), "names the file: {stderr}");
+    assert!(!plan.exists(), "no plan without its report");
+}

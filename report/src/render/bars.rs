@@ -82,6 +82,22 @@ impl Layout {
     }
 }
 
+/// The smallest top at or above `value` whose quarter ticks are round whole numbers, for charts
+/// of counts: steps of 1 to 10 below 10, else 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten.
+fn whole_ticks(value: f64) -> f64 {
+    let quarter = (value / 4.0).max(1.0);
+    if quarter < 10.0 {
+        return 4.0 * quarter.ceil();
+    }
+    let power = 10f64.powf(quarter.log10().floor());
+    let step = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|&s| s >= quarter)
+        .unwrap_or(10.0 * power);
+    4.0 * step
+}
+
 /// Vertical scale: the top value, and whether capacity lines fit on it.
 struct Scale {
     top: f64,
@@ -104,6 +120,11 @@ impl Scale {
             largest.max(capacity) * 1.08
         } else {
             largest * 1.15
+        };
+        let top = if metric.unit() == Unit::Count {
+            whole_ticks(top)
+        } else {
+            top
         };
         Scale {
             top: top.max(1.0),
@@ -245,5 +266,20 @@ fn broker_bars(
             tx = x + span / 2.0,
             ty = TOP + PLOT + 25.0,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_ticks;
+
+    #[test]
+    fn count_axes_tick_at_whole_numbers() {
+        assert_eq!(whole_ticks(0.5), 4.0);
+        assert_eq!(whole_ticks(10.8), 12.0);
+        assert_eq!(whole_ticks(22.0), 24.0);
+        assert_eq!(whole_ticks(19.0), 20.0);
+        assert_eq!(whole_ticks(45.0), 60.0);
+        assert_eq!(whole_ticks(11_894.0), 12_000.0);
     }
 }

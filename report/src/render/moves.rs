@@ -32,7 +32,7 @@ pub fn moves(out: &mut String, table: &MoveTable) {
     }
     let _ = write!(
         out,
-        r#"<details{open}><summary>By topic: {} topics</summary><table id="topic-table" class="grid sortable"><thead><tr><th data-sort="text">Topic</th><th data-sort="num">Partitions</th><th data-sort="num">Replica moves</th><th data-sort="num">Bytes</th></tr></thead><tbody>"#,
+        r#"<details{open}><summary>By topic: {} topics</summary><table id="topic-table" class="grid sortable"><thead><tr><th data-sort="text">Topic</th><th data-sort="num" class="num">Partitions</th><th data-sort="num" class="num">Replica moves</th><th data-sort="num" class="num">Bytes</th></tr></thead><tbody>"#,
         units::count(table.total_topics),
         open = if table.topics.len() <= OPEN_ROWS {
             " open"
@@ -73,7 +73,7 @@ pub fn moves(out: &mut String, table: &MoveTable) {
     };
     let _ = write!(
         out,
-        r#"<details id="move-details"{open}><summary>Partition moves: {shown}</summary><p><input id="move-filter" type="search" placeholder="Filter: topic, broker…" aria-label="Filter moves"> <span id="move-count" class="muted"></span></p><table id="move-table" class="grid sortable"><thead><tr><th data-sort="text">Topic</th><th data-sort="num">Partition</th><th data-sort="text">From</th><th data-sort="text">To</th><th data-sort="text">Replicas before → after</th><th data-sort="text">Leader moves</th><th data-sort="num">Bytes</th></tr></thead><tbody>"#,
+        r#"<details id="move-details"{open}><summary>Partition moves: {shown}</summary><p><input id="move-filter" type="search" placeholder="Filter: topic, broker…" aria-label="Filter moves"> <span id="move-count" class="muted"></span></p><table id="move-table" class="grid sortable"><thead><tr><th data-sort="text">Topic</th><th data-sort="num" class="num">Partition</th><th data-sort="text">From</th><th data-sort="text">To</th><th data-sort="text">Replicas before → after</th><th data-sort="text">Leader moves</th><th data-sort="num" class="num">Bytes</th></tr></thead><tbody>"#,
         open = if table.rows.len() <= OPEN_ROWS {
             " open"
         } else {

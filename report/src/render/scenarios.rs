@@ -17,7 +17,7 @@ pub fn scenarios(out: &mut String, table: &ScenarioTable) {
         .max()
         .unwrap_or(0)
         .max(1);
-    out.push_str(r#"<table id="scenario-table" class="grid"><thead><tr><th>Lost</th><th>Brokers lost</th><th>Before: offline</th><th>under min ISR</th><th>After: offline</th><th>under min ISR</th><th>Writes blocked, before → after</th></tr></thead><tbody>"#);
+    out.push_str(r#"<table id="scenario-table" class="grid"><thead><tr><th rowspan="2">Lost</th><th rowspan="2" class="num">Brokers lost</th><th colspan="2" class="group">Before</th><th colspan="2" class="group">After</th><th rowspan="2">Writes blocked, before → after</th></tr><tr><th class="num">offline</th><th class="num">under min ISR</th><th class="num">offline</th><th class="num">under min ISR</th></tr></thead><tbody>"#);
     for row in &table.rows {
         let _ = write!(
             out,
