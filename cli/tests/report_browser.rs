@@ -12,15 +12,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod report_support;
+use report_support::plan_stretch;
+
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 2400;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ has a parent")
-        .to_path_buf()
-}
 
 /// The Chromium binary (`CHROMIUM` overrides), or `None` (after a loud message) outside CI.
 fn chromium() -> Option<PathBuf> {
@@ -110,21 +106,12 @@ fn plan_report_renders_in_headless_chromium() {
     let Some(chromium) = chromium() else { return };
     let dir = tempfile::tempdir().expect("temp dir");
     let (plan_path, html_path) = (dir.path().join("plan.json"), dir.path().join("report.html"));
-    let fixture = repo().join("fixtures/stretch");
-    let status = Command::new(env!("CARGO_BIN_EXE_kplace"))
-        .arg("plan")
-        .arg("--snapshot")
-        .arg(fixture.join("snapshot.json"))
-        .arg("--policy")
-        .arg(fixture.join("policy.yaml"))
-        .arg("--out")
-        .arg(&plan_path)
-        .arg("--html")
-        .arg(&html_path)
-        .stdout(Stdio::null())
-        .status()
-        .expect("kplace runs");
-    assert!(status.success());
+    let planned = plan_stretch(&plan_path, &html_path);
+    assert!(
+        planned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&planned.stderr)
+    );
     let plan: Value = serde_json::from_slice(&std::fs::read(&plan_path).expect("plan written"))
         .expect("plan is JSON");
     let html = std::fs::read_to_string(&html_path).expect("report written");

@@ -2,40 +2,15 @@
 //! bad input is refused with a message naming the file, exit 2 and nothing written.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ has a parent")
-        .to_path_buf()
-}
+mod report_support;
+use report_support::{kplace, plan_stretch, repo, stretch};
 
-fn kplace(args: &[&Path]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kplace"))
-        .args(args)
-        .output()
-        .expect("kplace runs")
-}
-
-fn stretch(file: &str) -> PathBuf {
-    repo().join("fixtures/stretch").join(file)
-}
-
-/// Runs `kplace plan` on the stretch fixture, writing the plan and its report into `dir`.
+/// Plans the stretch fixture into `dir`: the plan and its report.
 fn plan(dir: &Path) -> (PathBuf, PathBuf) {
     let (plan, html) = (dir.join("plan.json"), dir.join("plan.html"));
-    let out = kplace(&[
-        Path::new("plan"),
-        Path::new("--snapshot"),
-        &stretch("snapshot.json"),
-        Path::new("--policy"),
-        &stretch("policy.yaml"),
-        Path::new("--out"),
-        &plan,
-        Path::new("--html"),
-        &html,
-    ]);
+    let out = plan_stretch(&plan, &html);
     assert!(
         out.status.success(),
         "{}",
@@ -119,17 +94,7 @@ fn plan_html_is_written_with_the_other_outputs_or_not_at_all() {
     let dir = tempfile::tempdir().expect("temp dir");
     let plan = dir.path().join("plan.json");
     let html = dir.path().join("no-such-dir").join("plan.html");
-    let out = kplace(&[
-        Path::new("plan"),
-        Path::new("--snapshot"),
-        &stretch("snapshot.json"),
-        Path::new("--policy"),
-        &stretch("policy.yaml"),
-        Path::new("--out"),
-        &plan,
-        Path::new("--html"),
-        &html,
-    ]);
+    let out = plan_stretch(&plan, &html);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("plan.html"), "names the file: {stderr}");
