@@ -37,25 +37,55 @@ pub fn evaluate(
         .collect()
 }
 
+/// Full passes over the goal list at most: a pass that applies nothing ends the run, so a plan
+/// made from a plan's result is empty (plans are idempotent) unless this limit was hit.
+pub const MAX_PASSES: usize = 4;
+
+/// Called after each goal's turn with the goal's index, the state, and every goal (prepared).
+pub type Observer<'o> = dyn FnMut(usize, &ClusterState<'_>, &[Box<dyn Goal>]) + 'o;
+
 /// Runs `goals` in order from the model's current assignment.
 pub fn optimize(
     model: &ClusterModel,
+    goals: Vec<Box<dyn Goal>>,
+    limits: &Limits,
+) -> Result<Optimized, HardGoalFailure> {
+    optimize_observed(model, goals, limits, &mut |_, _, _| {})
+}
+
+/// Like [`optimize`], calling `observe` after every goal's turn (tests use it to check that no
+/// goal makes an earlier one worse).
+///
+/// Goals run in priority order; the whole list runs again while a pass still changes something
+/// (at most [`MAX_PASSES`]), since a goal's moves can open room for an earlier goal. Every action
+/// is still accepted by every goal of higher priority than the one proposing it.
+pub fn optimize_observed(
+    model: &ClusterModel,
     mut goals: Vec<Box<dyn Goal>>,
     limits: &Limits,
+    observe: &mut Observer<'_>,
 ) -> Result<Optimized, HardGoalFailure> {
     let before: Vec<GoalState> = evaluate(model, model.current.clone(), &mut goals, limits)
         .into_iter()
         .map(|(_, _, s)| s)
         .collect();
     let mut state = ClusterState::new(model, model.current.clone());
-    for index in 0..goals.len() {
-        let (earlier, rest) = goals.split_at_mut(index);
-        let goal = &mut rest[0];
-        goal.prepare(&state, limits);
-        let mut run = GoalRun::new(&mut state, limits, earlier);
-        goal.optimize(&mut run)?;
-        if goal.hard() && !goal.state(&state).satisfied {
-            return Err(goal.failure(&state));
+    for _ in 0..MAX_PASSES {
+        let mut applied = 0;
+        for index in 0..goals.len() {
+            let (earlier, rest) = goals.split_at_mut(index);
+            let goal = &mut rest[0];
+            goal.prepare(&state, limits);
+            let mut run = GoalRun::new(&mut state, limits, earlier);
+            goal.optimize(&mut run)?;
+            applied += run.applied();
+            if goal.hard() && !goal.state(&state).satisfied {
+                return Err(goal.failure(&state));
+            }
+            observe(index, &state, &goals);
+        }
+        if applied == 0 {
+            break;
         }
     }
     let assignment = state.into_assignment();

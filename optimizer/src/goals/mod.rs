@@ -64,6 +64,7 @@ pub struct GoalRun<'a, 'm> {
     /// The operation's limits.
     pub limits: &'a Limits,
     earlier: &'a [Box<dyn Goal>],
+    applied: usize,
 }
 
 impl<'a, 'm> GoalRun<'a, 'm> {
@@ -77,6 +78,7 @@ impl<'a, 'm> GoalRun<'a, 'm> {
             state,
             limits,
             earlier,
+            applied: 0,
         }
     }
 
@@ -115,7 +117,13 @@ impl<'a, 'm> GoalRun<'a, 'm> {
             return false;
         }
         self.state.apply(&proposal);
+        self.applied += 1;
         true
+    }
+
+    /// Actions applied during this turn.
+    pub fn applied(&self) -> usize {
+        self.applied
     }
 }
 
