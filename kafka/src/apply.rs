@@ -368,7 +368,9 @@ pub fn apply(
             .map(|i| pending_moves[i].clone())
             .collect();
 
-        if !batch.is_empty() {
+        if !batch.is_empty() || (first_round && !in_flight_moves.is_empty()) {
+            // On the first round the throttle is (re)set for moves already in flight too, so a
+            // re-run with another --throttle changes the rate.
             if let Some(rate) = options.throttle {
                 throttled = in_flight_moves
                     .iter()
@@ -394,6 +396,8 @@ pub fn apply(
                     });
                 set_throttles(client, &throttled, rate)?;
             }
+        }
+        if !batch.is_empty() {
             let requests: Vec<ReassignmentRequest> = batch
                 .iter()
                 .map(|m| ReassignmentRequest {
