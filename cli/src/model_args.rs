@@ -15,8 +15,14 @@ use crate::files::{read_policy, read_snapshot};
 #[derive(Debug, Args)]
 pub struct ModelArgs {
     /// Snapshot of the cluster (JSON, as written by `kplace snapshot`).
-    #[arg(long, value_name = "FILE")]
-    pub snapshot: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "bootstrap_server")]
+    pub snapshot: Option<PathBuf>,
+    /// Take the snapshot from a running cluster instead of --snapshot.
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "snapshot")]
+    pub bootstrap_server: Option<String>,
+    /// Client properties for --bootstrap-server (as Kafka's tools take them).
+    #[arg(long, value_name = "FILE", requires = "bootstrap_server")]
+    pub command_config: Option<PathBuf>,
     /// Placement policy (YAML or JSON).
     #[arg(long, value_name = "FILE")]
     pub policy: PathBuf,
@@ -41,17 +47,40 @@ impl ModelArgs {
         self.load_excluding("--exclude-brokers", &[])
     }
 
+    /// Where the snapshot comes from: the --snapshot file, or the --bootstrap-server address.
+    pub fn snapshot_source(&self) -> PathBuf {
+        match (&self.snapshot, &self.bootstrap_server) {
+            (Some(path), _) => path.clone(),
+            (None, Some(bootstrap)) => PathBuf::from(bootstrap),
+            (None, None) => PathBuf::from("snapshot"),
+        }
+    }
+
+    /// Reads the --snapshot file, or takes a snapshot of the --bootstrap-server cluster.
+    fn read_or_take_snapshot(&self) -> Result<Snapshot, CliError> {
+        match (&self.snapshot, &self.bootstrap_server) {
+            (Some(path), _) => read_snapshot(path),
+            (None, Some(bootstrap)) => {
+                let mut client =
+                    crate::kafka_args::connect(bootstrap, self.command_config.as_deref())?;
+                kplace_kafka::snapshot::take_snapshot(&mut client)
+                    .map_err(crate::kafka_args::kafka_error)
+            }
+            (None, None) => Err(bad_input("give --snapshot or --bootstrap-server")),
+        }
+    }
+
     /// Like [`ModelArgs::load`], with the brokers of flag `flag` (e.g. `--remove-brokers`)
     /// excluded too.
     pub fn load_excluding(&self, flag: &str, extra: &[BrokerId]) -> Result<LoadedModel, CliError> {
-        let snapshot = read_snapshot(&self.snapshot)?;
+        let snapshot = self.read_or_take_snapshot()?;
         if let Some(id) = extra
             .iter()
             .find(|id| !snapshot.brokers.iter().any(|b| b.id == **id))
         {
             return Err(bad_input(format!(
                 "{flag}: broker {id} is not in {}",
-                self.snapshot.display()
+                self.snapshot_source().display()
             )));
         }
         let policy = read_policy(&self.policy)?;
@@ -60,9 +89,9 @@ impl ModelArgs {
         let options = ModelOptions { exclude_brokers };
         let model = ClusterModel::build(&snapshot, &policy, &options).map_err(|error| {
             let source = if error.in_policy() {
-                &self.policy
+                self.policy.clone()
             } else {
-                &self.snapshot
+                self.snapshot_source()
             };
             bad_input(format!("{}: {error}", source.display()))
         })?;

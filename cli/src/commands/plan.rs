@@ -97,7 +97,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, CliError> {
         outputs.add(
             path,
             args.report
-                .render(model, &plan, &args.model.snapshot, None)?,
+                .render(model, &plan, &args.model.snapshot_source(), None)?,
         );
     }
     outputs.commit()?;
