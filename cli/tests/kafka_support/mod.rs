@@ -2,6 +2,8 @@
 //! test binary in its own directory and stopped (every process by pid) when dropped, also on
 //! panic; plus helpers to run `kplace` and Kafka's own tools against it.
 
+pub mod process;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,0 +1,53 @@
+//! A broker killed in the middle of an apply: apply exits 4 naming it; re-running once it is back
+//! finishes the plan without resubmitting.
+
+use super::slow_moves;
+use crate::kafka_support::process::start_until;
+use crate::kafka_support::{submitted, Cluster};
+
+/// Runs the scenario.
+pub fn run(cluster: &Cluster) {
+    let json = slow_moves(cluster, "killed", 2, &[1, 12]);
+    let args = [
+        "apply",
+        "--bootstrap-server",
+        &cluster.bootstrap,
+        "--reassignment-json",
+        &json,
+        "--throttle",
+        "60000",
+    ];
+    let running = start_until(&args, "batch submitted");
+    let stopped = cluster.script(&["stop-broker", "12"]);
+    assert!(stopped.status.success(), "stop-broker 12");
+    let (code, stderr) = running.finish();
+    assert_eq!(code, 4, "apply reports Kafka failing part-way: {stderr}");
+    assert!(
+        stderr.contains("broker 12") && stderr.contains("re-run"),
+        "the error names the broker: {stderr}"
+    );
+
+    let started = cluster.script(&["start-broker", "12"]);
+    assert!(
+        started.status.success(),
+        "start-broker 12: {}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    // The same apply, with a faster throttle so the test does not wait long.
+    let rerun: Vec<&str> = args
+        .iter()
+        .map(|a| if *a == "60000" { "50000000" } else { a })
+        .collect();
+    let run = cluster.kplace(&rerun);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        submitted(&run.stderr).is_empty(),
+        "nothing is resubmitted: {}",
+        run.stderr
+    );
+    assert!(cluster
+        .replicas("killed")
+        .values()
+        .all(|r| r == &vec![1, 12]));
+    assert!(cluster.in_flight().is_empty());
+}
