@@ -9,6 +9,7 @@
 //! chosen for all new partitions together (see [`crate::leader_balance`]).
 
 use crate::broker_load::BrokerLoad;
+use crate::candidate_queues::{record_move, CandidateQueues};
 use crate::cells::CellSpace;
 use crate::feasibility::Infeasibility;
 use crate::labels::RACK_LABEL;
@@ -113,6 +114,7 @@ pub fn assign(model: &ClusterModel, request: &AssignRequest) -> Result<NewPartit
         .map_err(AssignError::Infeasible)?;
     let space = rack_tightened_space(&mut solver, rule.index, r).unwrap_or(rule.index);
     let mut load = BrokerLoad::of(model, &model.current);
+    let mut queues = CandidateQueues::new();
     let count = request.partitions - existing_count;
     let mut replicas = Vec::with_capacity(count as usize);
     for index in 0..count {
@@ -124,9 +126,14 @@ pub fn assign(model: &ClusterModel, request: &AssignRequest) -> Result<NewPartit
             leader: None,
             rotation,
         };
-        let placed =
-            place_partition(&mut solver, request, &load).map_err(AssignError::Infeasible)?;
-        load.add(&placed, placed.first().copied());
+        let placed = place_partition(&mut solver, request, &load, &mut queues)
+            .map_err(AssignError::Infeasible)?;
+        record_move(
+            &mut load,
+            &mut queues,
+            (&[], None),
+            (&placed, placed.first().copied()),
+        );
         replicas.push(placed);
     }
     let existing_leaders = BrokerLoad::of(model, &model.current).leaders;

@@ -3,7 +3,9 @@
 //! No I/O, no async, no global state, no clock: the same inputs give the same output.
 pub mod assign;
 pub mod bounds;
+pub mod broker_ids;
 pub mod broker_load;
+pub mod candidate_queues;
 pub mod cells;
 pub mod check;
 pub mod feasibility;

@@ -3,14 +3,17 @@
 //! Brokers, topics, partitions, labels and values are numbered densely so that the algorithms run
 //! on integers; names are kept for messages and output only.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::broker_ids::BrokerIds;
 
 use crate::cells::CellSpace;
 use crate::labels::{LabelIdx, LabelTable, ValueIdx, RACK_LABEL};
 use crate::model_error::ModelError;
 use crate::policy::Policy;
 use crate::rules::{Rule, RuleIdx};
-use crate::snapshot::{BrokerId, Capacity, Load, Snapshot};
+use crate::snapshot::{BrokerId, Capacity, Load, PartitionSpec, Snapshot};
 
 /// Dense index of a broker in [`ClusterModel::brokers`].
 pub type BrokerIdx = u32;
@@ -50,6 +53,19 @@ pub struct Broker {
 }
 
 impl Broker {
+    /// A broker that only appears in replica lists: gone from the cluster, dead, unlabelled.
+    fn unlisted(id: BrokerId, label_count: usize) -> Broker {
+        Broker {
+            id,
+            rack: None,
+            labels: vec![None; label_count],
+            alive: false,
+            excluded: false,
+            listed: false,
+            capacity: Capacity::default(),
+        }
+    }
+
     /// May this broker hold replicas at all? (alive and not excluded)
     pub fn eligible(&self) -> bool {
         self.alive && !self.excluded
@@ -108,7 +124,7 @@ pub struct ClusterModel {
     pub partitions: Vec<Partition>,
     /// Current replica lists, indexed like `partitions`.
     pub current: Assignment,
-    broker_index: FxHashMap<BrokerId, BrokerIdx>,
+    broker_index: BrokerIds,
     topic_index: FxHashMap<String, TopicIdx>,
 }
 
@@ -131,12 +147,9 @@ impl ClusterModel {
         rules.push(Rule::implicit(rules.len()));
 
         let mut brokers = Vec::with_capacity(snapshot.brokers.len());
-        let mut broker_index = FxHashMap::default();
+        let mut broker_index = BrokerIds::with_capacity(snapshot.brokers.len());
         for spec in &snapshot.brokers {
-            if broker_index
-                .insert(spec.id, brokers.len() as BrokerIdx)
-                .is_some()
-            {
+            if !broker_index.insert(spec.id, brokers.len() as BrokerIdx) {
                 return Err(ModelError::DuplicateBroker(spec.id));
             }
             let mut values: Vec<(LabelIdx, ValueIdx)> = Vec::new();
@@ -160,7 +173,7 @@ impl ClusterModel {
             brokers.push((spec, values));
         }
         for id in &options.exclude_brokers {
-            if !broker_index.contains_key(id) {
+            if broker_index.get(*id).is_none() {
                 return Err(ModelError::UnknownBroker {
                     flag: "--exclude-brokers",
                     broker: *id,
@@ -187,85 +200,75 @@ impl ClusterModel {
             })
             .collect();
 
+        // Ids that appear only in replica lists: brokers gone from the cluster, kept as dead and
+        // unlabelled so that their replicas are reported and moved.
+        for spec in &snapshot.partitions {
+            for &id in &spec.replicas {
+                if broker_index.get(id).is_none() {
+                    broker_index.insert(id, brokers.len() as BrokerIdx);
+                    brokers.push(Broker::unlisted(id, label_count));
+                }
+            }
+        }
+
         let topic_min_isr: FxHashMap<&str, u32> = snapshot
             .topics
             .iter()
             .filter_map(|t| t.min_insync_replicas.map(|m| (t.name.as_str(), m)))
             .collect();
         let mut topics: Vec<Topic> = Vec::new();
-        let mut topic_index: FxHashMap<String, TopicIdx> = FxHashMap::default();
-        let mut partitions = Vec::with_capacity(snapshot.partitions.len());
-        let mut current = Vec::with_capacity(snapshot.partitions.len());
-        let mut seen: FxHashSet<(TopicIdx, i32)> = FxHashSet::default();
-        seen.reserve(snapshot.partitions.len());
-        for spec in &snapshot.partitions {
-            let topic = match topic_index.get(spec.topic.as_str()) {
-                Some(&topic) => topic,
-                None => {
-                    let topic = topics.len() as TopicIdx;
+        let mut topic_lookup: FxHashMap<&str, TopicIdx> = FxHashMap::default();
+        let topic_of: Vec<TopicIdx> = snapshot
+            .partitions
+            .iter()
+            .map(|spec| {
+                *topic_lookup.entry(spec.topic.as_str()).or_insert_with(|| {
                     topics.push(Topic {
                         name: spec.topic.clone(),
                         rule: first_matching_rule(&rules, &spec.topic),
                         min_insync_replicas: topic_min_isr.get(spec.topic.as_str()).copied(),
                         partitions: Vec::new(),
                     });
-                    topic_index.insert(spec.topic.clone(), topic);
-                    topic
-                }
-            };
-            let name = || format!("{}-{}", spec.topic, spec.partition);
-            if !seen.insert((topic, spec.partition)) {
-                return Err(ModelError::DuplicatePartition(name()));
-            }
-            if spec.replicas.is_empty() {
-                return Err(ModelError::EmptyReplicas(name()));
-            }
-            let mut replicas = Vec::with_capacity(spec.replicas.len());
-            for &id in &spec.replicas {
-                let index = broker_slot(&mut brokers, &mut broker_index, id, label_count);
-                if replicas.contains(&index) {
-                    return Err(ModelError::DuplicateReplica {
-                        partition: name(),
-                        broker: id,
-                    });
-                }
-                replicas.push(index);
-            }
-            let as_replica = |field: &'static str, id: BrokerId| {
-                let index = broker_index
-                    .get(&id)
-                    .copied()
-                    .filter(|i| replicas.contains(i));
-                index.ok_or_else(|| ModelError::NotAReplica {
-                    partition: name(),
-                    field,
-                    broker: id,
+                    (topics.len() - 1) as TopicIdx
                 })
-            };
-            let leader = spec
-                .effective_leader()
-                .map(|id| as_replica("leader", id))
-                .transpose()?;
-            let isr = match &spec.isr {
-                Some(isr) => isr
-                    .iter()
-                    .map(|&id| as_replica("isr", id))
-                    .collect::<Result<_, _>>()?,
-                None => replicas.clone(),
-            };
-            topics[topic as usize]
+            })
+            .collect();
+
+        let built: Vec<Result<(Partition, Replicas), ModelError>> = snapshot
+            .partitions
+            .par_iter()
+            .zip(topic_of.par_iter())
+            .map(|(spec, &topic)| build_partition(spec, topic, &broker_index))
+            .collect();
+        let mut partitions = Vec::with_capacity(built.len());
+        let mut current = Vec::with_capacity(built.len());
+        for (index, outcome) in built.into_iter().enumerate() {
+            let (partition, replicas) = outcome?;
+            topics[partition.topic as usize]
                 .partitions
-                .push(partitions.len() as PartitionIdx);
-            partitions.push(Partition {
-                topic,
-                number: spec.partition,
-                leader,
-                isr,
-                size: spec.size,
-                load: spec.load,
-            });
+                .push(index as PartitionIdx);
+            partitions.push(partition);
             current.push(replicas);
         }
+        if let Some(duplicate) = topics.par_iter().find_map_first(|topic| {
+            let mut numbers: Vec<i32> = topic
+                .partitions
+                .iter()
+                .map(|&p| partitions[p as usize].number)
+                .collect();
+            numbers.sort_unstable();
+            numbers
+                .windows(2)
+                .find(|pair| pair[0] == pair[1])
+                .map(|pair| format!("{}-{}", topic.name, pair[0]))
+        }) {
+            return Err(ModelError::DuplicatePartition(duplicate));
+        }
+        let topic_index = topics
+            .iter()
+            .enumerate()
+            .map(|(index, topic)| (topic.name.clone(), index as TopicIdx))
+            .collect();
         let cell_spaces = rules
             .iter()
             .map(|rule| CellSpace::build(rule, &brokers))
@@ -285,7 +288,7 @@ impl ClusterModel {
 
     /// Dense index of a broker id.
     pub fn broker(&self, id: BrokerId) -> Option<BrokerIdx> {
-        self.broker_index.get(&id).copied()
+        self.broker_index.get(id)
     }
 
     /// Dense index of a topic name.
@@ -340,26 +343,56 @@ impl ClusterModel {
     }
 }
 
-/// The index of broker `id`, adding an unlisted, dead, unlabelled broker for ids that only appear
-/// in replica lists.
-fn broker_slot(
-    brokers: &mut Vec<Broker>,
-    index: &mut FxHashMap<BrokerId, BrokerIdx>,
-    id: BrokerId,
-    label_count: usize,
-) -> BrokerIdx {
-    *index.entry(id).or_insert_with(|| {
-        brokers.push(Broker {
-            id,
-            rack: None,
-            labels: vec![None; label_count],
-            alive: false,
-            excluded: false,
-            listed: false,
-            capacity: Capacity::default(),
-        });
-        (brokers.len() - 1) as BrokerIdx
-    })
+/// Builds one partition from its spec: replicas, leader and ISR by broker index, checked.
+fn build_partition(
+    spec: &PartitionSpec,
+    topic: TopicIdx,
+    ids: &BrokerIds,
+) -> Result<(Partition, Replicas), ModelError> {
+    let name = || format!("{}-{}", spec.topic, spec.partition);
+    if spec.replicas.is_empty() {
+        return Err(ModelError::EmptyReplicas(name()));
+    }
+    let mut replicas = Vec::with_capacity(spec.replicas.len());
+    for &id in &spec.replicas {
+        let index = ids.get(id).expect("every replica id was registered before");
+        if replicas.contains(&index) {
+            return Err(ModelError::DuplicateReplica {
+                partition: name(),
+                broker: id,
+            });
+        }
+        replicas.push(index);
+    }
+    let as_replica = |field: &'static str, id: BrokerId| {
+        ids.get(id)
+            .filter(|i| replicas.contains(i))
+            .ok_or_else(|| ModelError::NotAReplica {
+                partition: name(),
+                field,
+                broker: id,
+            })
+    };
+    let leader = spec
+        .effective_leader()
+        .map(|id| as_replica("leader", id))
+        .transpose()?;
+    let isr = match &spec.isr {
+        Some(isr) => isr
+            .iter()
+            .map(|&id| as_replica("isr", id))
+            .collect::<Result<_, _>>()?,
+        None => replicas.clone(),
+    };
+    let partition = Partition {
+        topic,
+        number: spec.partition,
+        leader,
+        isr,
+        size: spec.size,
+        load: spec.load,
+    };
+    Ok((partition, replicas))
 }
 
 /// The first rule whose pattern matches `name` whole; the implicit last rule matches everything.

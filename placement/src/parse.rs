@@ -41,6 +41,7 @@ impl fmt::Display for ParseError {
 ///
 /// The fast path deserializes directly; only on failure is the text parsed a second time with
 /// field-path tracking, so that the common case pays nothing for good error messages.
+/// (sonic-rs was measured here too: no faster than serde_json on this shape of document.)
 pub fn parse_snapshot(text: &[u8], origin: &str) -> Result<Snapshot, ParseError> {
     match serde_json::from_slice(text) {
         Ok(snapshot) => Ok(snapshot),

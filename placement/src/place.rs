@@ -8,6 +8,8 @@
 //! partition is led by the chosen broker that leads the fewest partitions.
 
 use crate::broker_load::BrokerLoad;
+use crate::candidate_queues::CandidateQueues;
+use crate::cells::CellIdx;
 use crate::feasibility::Infeasibility;
 use crate::model::{BrokerIdx, Replicas};
 use crate::solver::{PlacementSolver, SpaceId};
@@ -35,6 +37,7 @@ pub fn place_partition(
     solver: &mut PlacementSolver<'_>,
     request: PlacementRequest<'_>,
     load: &BrokerLoad,
+    queues: &mut CandidateQueues,
 ) -> Result<Replicas, Infeasibility> {
     let PlacementRequest {
         space: id,
@@ -93,8 +96,10 @@ pub fn place_partition(
         }
     }
 
+    let start = rotation % broker_count.max(1);
     let mut added: Vec<BrokerIdx> = Vec::new();
-    while kept.len() + added.len() < r as usize {
+    let mut members: Vec<BrokerIdx> = kept.clone();
+    while members.len() < r as usize {
         let mut best: Option<((bool, u32, u32), BrokerIdx, usize)> = None;
         for cell in 0..cell_count {
             if chosen[cell] as usize >= space.cells[cell].brokers.len() {
@@ -106,11 +111,9 @@ pub fn place_partition(
             if !viable {
                 continue;
             }
-            for &b in &space.cells[cell].brokers {
-                if kept.contains(&b) || added.contains(&b) {
-                    continue;
-                }
-                let key = (credit[cell] == 0, load.replicas[b as usize], rotated(b));
+            let found = queues.best(id, space, load, cell as CellIdx, start, &members);
+            if let Some((replicas, b)) = found {
+                let key = (credit[cell] == 0, replicas, rotated(b));
                 if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
                     best = Some((key, b, cell));
                 }
@@ -120,6 +123,7 @@ pub fn place_partition(
         chosen[cell] += 1;
         credit[cell] = credit[cell].saturating_sub(1);
         added.push(b);
+        members.push(b);
     }
 
     let kept_count = kept.len();

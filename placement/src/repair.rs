@@ -2,6 +2,7 @@
 //! fewest replicas possible (see [`crate::place`]).
 
 use crate::broker_load::{leader_of, BrokerLoad};
+use crate::candidate_queues::{record_move, CandidateQueues};
 use crate::check::check;
 use crate::feasibility::Infeasibility;
 use crate::model::{ClusterModel, PartitionIdx, Replicas};
@@ -37,6 +38,7 @@ pub fn repair_partitions(
     load: &mut BrokerLoad,
 ) -> RepairOutcome {
     let model = solver.model();
+    let mut queues = CandidateQueues::new();
     let mut outcome = RepairOutcome::default();
     for &partition in partitions {
         let replicas = &assignment[partition as usize];
@@ -48,10 +50,14 @@ pub fn repair_partitions(
             leader,
             rotation: partition,
         };
-        match place_partition(solver, request, load) {
+        match place_partition(solver, request, load, &mut queues) {
             Ok(placed) if placed != *replicas => {
-                load.remove(replicas, leader);
-                load.add(&placed, placed.first().copied());
+                record_move(
+                    load,
+                    &mut queues,
+                    (replicas, leader),
+                    (&placed, placed.first().copied()),
+                );
                 outcome.changes.push((partition, placed));
             }
             Ok(_) => {}

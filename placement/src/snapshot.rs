@@ -32,8 +32,8 @@ pub struct Snapshot {
     pub reassignments: Vec<InFlightReassignment>,
 }
 
-/// One broker.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// One broker. Its `Default` is alive, as in the file format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BrokerSpec {
     /// The broker id.
@@ -50,6 +50,18 @@ pub struct BrokerSpec {
     /// Resource capacity; a missing dimension is unlimited.
     #[serde(default, skip_serializing_if = "Capacity::is_unlimited")]
     pub capacity: Capacity,
+}
+
+impl Default for BrokerSpec {
+    fn default() -> Self {
+        BrokerSpec {
+            id: 0,
+            rack: None,
+            labels: BTreeMap::new(),
+            alive: true,
+            capacity: Capacity::default(),
+        }
+    }
 }
 
 /// Capacity of a broker per resource. `None` means unlimited (not reported).

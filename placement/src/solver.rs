@@ -19,8 +19,14 @@ use crate::search::{CellProblem, KeepObjective};
 /// any spaces added with [`PlacementSolver::add_space`].
 pub type SpaceId = u32;
 
-/// Sparse per-cell counts `(cell, count)` with count > 0, ascending by cell: a cache key.
-type CellCounts = Vec<(CellIdx, u32)>;
+/// Per-cell counts as a cache key: packed 4 bits a cell into one integer when there are at most
+/// 32 cells and no count above 15 (every realistic policy), so that the hot path allocates
+/// nothing; otherwise the sparse list `(cell, count)` of non-zero counts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum CellCounts {
+    Packed(u128),
+    Sparse(Vec<(CellIdx, u32)>),
+}
 
 struct RuleCase {
     bounds: Bounds,
@@ -164,10 +170,19 @@ impl<'m> PlacementSolver<'m> {
 }
 
 fn sparse(counts: &[u32]) -> CellCounts {
-    counts
-        .iter()
-        .enumerate()
-        .filter(|(_, &n)| n > 0)
-        .map(|(cell, &n)| (cell as CellIdx, n))
-        .collect()
+    if counts.len() <= 32 && counts.iter().all(|&n| n < 16) {
+        let packed = counts
+            .iter()
+            .enumerate()
+            .fold(0u128, |key, (cell, &n)| key | (u128::from(n) << (4 * cell)));
+        return CellCounts::Packed(packed);
+    }
+    CellCounts::Sparse(
+        counts
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(cell, &n)| (cell as CellIdx, n))
+            .collect(),
+    )
 }
