@@ -31,6 +31,10 @@ pub struct StretchSpec {
     pub dead_brokers: usize,
     /// Random seed.
     pub seed: u64,
+    /// Whether partitions carry network and CPU load. Snapshots taken from Kafka do not (its
+    /// admin API reports sizes, not rates), so the spread benchmark runs without; the optimizer's
+    /// balance goals need it.
+    pub with_load: bool,
 }
 
 impl StretchSpec {
@@ -44,6 +48,7 @@ impl StretchSpec {
             broken_fraction: 0.10,
             dead_brokers: 3,
             seed: 1,
+            with_load: false,
         }
     }
 }
@@ -126,7 +131,11 @@ pub fn stretch_snapshot(spec: &StretchSpec) -> Snapshot {
             isr: Some(replicas.clone()),
             replicas,
             size: rng.exponential(2.0e9) as u64,
-            load: Load { network_in: produce, network_out: 3.0 * produce, cpu: produce / 1.0e5 },
+            load: if spec.with_load {
+                Load { network_in: produce, network_out: 3.0 * produce, cpu: produce / 1.0e5 }
+            } else {
+                Load::default()
+            },
         });
     }
     Snapshot { brokers, partitions, ..Default::default() }

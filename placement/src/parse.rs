@@ -41,6 +41,8 @@ impl fmt::Display for ParseError {
 ///
 /// The fast path deserializes directly; only on failure is the text parsed a second time with
 /// field-path tracking, so that the common case pays nothing for good error messages.
+/// (Measured alternatives on a 234 MB snapshot: sonic-rs was no faster; reading partitions as raw
+/// slices and parsing them on both cores lost what it gained to the extra scan.)
 /// (sonic-rs was measured here too: no faster than serde_json on this shape of document.)
 pub fn parse_snapshot(text: &[u8], origin: &str) -> Result<Snapshot, ParseError> {
     match serde_json::from_slice(text) {

@@ -37,18 +37,22 @@ enum Workload {
         /// Random seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Give partitions network and CPU load (Kafka's own snapshots have none).
+        #[arg(long)]
+        with_load: bool,
     },
 }
 
 fn main() -> std::io::Result<()> {
     match Args::parse().workload {
-        Workload::Stretch { out, partitions, brokers_per_cell, broken, dead, seed } => {
+        Workload::Stretch { out, partitions, brokers_per_cell, broken, dead, seed, with_load } => {
             let spec = StretchSpec {
                 partitions,
                 brokers_per_cell,
                 broken_fraction: broken,
                 dead_brokers: dead,
                 seed,
+                with_load,
                 ..StretchSpec::large()
             };
             write(&out, "snapshot", &stretch_snapshot(&spec))?;
