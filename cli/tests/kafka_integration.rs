@@ -46,6 +46,13 @@ fn main() {
         "heal --once --execute spreads a zone-only topic over both clusters, losing nothing",
         || kafka_scenarios::heal::run(&cluster),
     );
+    scenario("TLS with a PEM truststore; clear errors without", || {
+        kafka_scenarios::tls::run(&cluster)
+    });
+    scenario(
+        "apply --plan applies PLAN.json once; --dry-run submits nothing",
+        || kafka_scenarios::plan_apply::run(&cluster),
+    );
     scenario(
         "kafka-reassign-partitions accepts the reassignment JSON plan writes",
         || kafka_scenarios::reassign_tool::run(&cluster),
@@ -60,6 +67,10 @@ fn main() {
     scenario(
         "a broker killed mid-apply is reported; re-running finishes",
         || kafka_scenarios::broker_down::run(&cluster),
+    );
+    scenario(
+        "a zone outage makes heal wait unless the policy says reprotect",
+        || kafka_scenarios::outage::run(&cluster),
     );
     drop(cluster);
     eprintln!(

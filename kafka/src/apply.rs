@@ -172,14 +172,16 @@ struct Observed {
     min_isr: BTreeMap<String, u32>,
 }
 
+/// Reads Kafka's state. Reassignments in flight are read before the replicas: a move that
+/// completes in between is then seen in flight or done, never as not started.
 fn observe(client: &mut KafkaClient, topics: &[String]) -> Result<Observed> {
-    let partitions = admin::partitions(client, Some(topics.to_vec()))?
-        .into_iter()
-        .map(|p| ((p.topic.clone(), p.partition), p))
-        .collect();
     let in_flight = admin::list_reassignments(client)?
         .into_iter()
         .map(|r| ((r.topic.clone(), r.partition), r))
+        .collect();
+    let partitions = admin::partitions(client, Some(topics.to_vec()))?
+        .into_iter()
+        .map(|p| ((p.topic.clone(), p.partition), p))
         .collect();
     let alive = admin::describe_cluster(client)?
         .into_iter()
@@ -397,6 +399,11 @@ pub fn apply(
                 set_throttles(client, &throttled, rate)?;
             }
         }
+        let batch = if batch.is_empty() {
+            batch
+        } else {
+            still_pending(client, &topics, batch)?
+        };
         if !batch.is_empty() {
             let requests: Vec<ReassignmentRequest> = batch
                 .iter()
@@ -464,6 +471,31 @@ pub fn apply(
     }
     report.elected = to_elect;
     Ok(report)
+}
+
+/// How long brokers' metadata may lag behind the controller's when a move completes.
+const METADATA_SETTLE: Duration = Duration::from_millis(1500);
+
+/// Keeps the moves of `batch` that are still not started after the brokers' metadata has had
+/// time to settle: a broker's metadata cache lags the controller's, so a move that just
+/// completed can look not started for a moment. Submitting it again would be harmless to Kafka
+/// (same target), but kplace promises never to submit a move twice.
+fn still_pending(
+    client: &mut KafkaClient,
+    topics: &[String],
+    batch: Vec<Move>,
+) -> Result<Vec<Move>> {
+    std::thread::sleep(METADATA_SETTLE);
+    let observed = observe(client, topics)?;
+    let mut out = Vec::with_capacity(batch.len());
+    for m in batch {
+        let key = (m.topic.clone(), m.partition);
+        let current = observed.partitions.get(&key).ok_or_else(|| unknown(&m))?;
+        if classify(&m, current, observed.in_flight.get(&key))? == MoveState::Pending {
+            out.push(m);
+        }
+    }
+    Ok(out)
 }
 
 fn join(ids: &[i32]) -> String {

@@ -265,11 +265,18 @@ impl Connection {
         self.stream
             .write_all(&frame)
             .and_then(|()| self.stream.flush())
-            .map_err(|e| io(&self.address, "send", e.to_string()))?;
+            .map_err(|e| io(&self.address, "send", describe_write_error(e)))?;
         let mut length = [0u8; 4];
         self.stream
             .read_exact(&mut length)
             .map_err(|e| io(&self.address, "receive", describe_read_error(e)))?;
+        if length[0] == 0x15 && length[1] == 0x03 {
+            return Err(io(
+                &self.address,
+                "receive",
+                "the broker answered with TLS: set security.protocol=SSL or SASL_SSL".into(),
+            ));
+        }
         let length = u32::from_be_bytes(length) as usize;
         if length > MAX_RESPONSE {
             return Err(io(
@@ -302,6 +309,19 @@ impl Connection {
         })?;
         let _ = buffer.remaining();
         Ok(response)
+    }
+}
+
+fn describe_write_error(error: std::io::Error) -> String {
+    let text = error.to_string();
+    if text.contains("UnknownIssuer") {
+        format!(
+            "{text} (trust the broker's CA: ssl.truststore.location with ssl.truststore.type=PEM)"
+        )
+    } else if text.contains("NotValidForName") {
+        format!("{text} (the broker's certificate does not name this address)")
+    } else {
+        text
     }
 }
 

@@ -4,8 +4,11 @@ pub mod bad_input;
 pub mod broker_down;
 pub mod cancel;
 pub mod heal;
+pub mod outage;
+pub mod plan_apply;
 pub mod reassign_tool;
 pub mod resume;
+pub mod tls;
 
 use crate::kafka_support::Cluster;
 

@@ -35,6 +35,10 @@ pub struct Cluster {
     pub bootstrap: String,
     /// SASL_PLAINTEXT bootstrap list (user kplace, password kplace-secret).
     pub sasl_bootstrap: String,
+    /// SSL bootstrap list; the brokers' certificates are signed by `ca`.
+    pub tls_bootstrap: String,
+    /// The test CA's certificate (PEM).
+    pub ca: PathBuf,
     /// Scratch files of the tests.
     pub scratch: PathBuf,
 }
@@ -57,6 +61,8 @@ impl Cluster {
             dir: dir.clone(),
             bootstrap: String::new(),
             sasl_bootstrap: String::new(),
+            tls_bootstrap: String::new(),
+            ca: dir.join("tls/ca.pem"),
             scratch,
         };
         if !output.status.success() {
@@ -68,6 +74,10 @@ impl Cluster {
         cluster.bootstrap = stdout.lines().last().unwrap_or_default().trim().to_string();
         cluster.sasl_bootstrap = std::fs::read_to_string(dir.join("sasl-bootstrap"))
             .expect("sasl-bootstrap file")
+            .trim()
+            .to_string();
+        cluster.tls_bootstrap = std::fs::read_to_string(dir.join("tls-bootstrap"))
+            .expect("tls-bootstrap file")
             .trim()
             .to_string();
         eprintln!(

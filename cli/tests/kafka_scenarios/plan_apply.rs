@@ -1,0 +1,89 @@
+//! `kplace plan --out PLAN.json` then `kplace apply --plan PLAN.json`: `--dry-run` prints the
+//! batches and submits nothing; the apply makes the replicas and leaders the plan's; applying
+//! again finds every move done and submits nothing.
+
+use std::collections::BTreeMap;
+
+use super::{policy_for, zone_only};
+use crate::kafka_support::{submitted, Cluster};
+
+/// Runs the scenario.
+pub fn run(cluster: &Cluster) {
+    cluster.create_topic("plan-apply", &zone_only(3), &[]);
+    let policy = policy_for(cluster, "plan-.*");
+    let plan = cluster.scratch.join("plan-apply.json");
+    let plan = plan.to_str().unwrap_or_default();
+    let run = cluster.kplace(&[
+        "plan",
+        "--bootstrap-server",
+        &cluster.bootstrap,
+        "--policy",
+        &policy,
+        "--out",
+        plan,
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(plan).expect("plan written")).expect("JSON");
+    let planned: BTreeMap<i32, Vec<i32>> = written["partitions"]
+        .as_array()
+        .expect("partitions")
+        .iter()
+        .filter(|p| p["topic"] == "plan-apply")
+        .map(|p| {
+            let replicas = p["new_replicas"].as_array().expect("new_replicas");
+            let replicas = replicas
+                .iter()
+                .map(|b| b.as_i64().unwrap_or(-1) as i32)
+                .collect();
+            (p["partition"].as_i64().unwrap_or(-1) as i32, replicas)
+        })
+        .collect();
+    assert_eq!(planned.len(), 3, "every partition changes: {written}");
+
+    let apply = [
+        "apply",
+        "--bootstrap-server",
+        &cluster.bootstrap,
+        "--plan",
+        plan,
+    ];
+    let dry: Vec<&str> = apply.iter().copied().chain(["--dry-run"]).collect();
+    let run = cluster.kplace(&dry);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("batch 1:") && run.stdout.contains("plan-apply-0 ->"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        cluster.in_flight().is_empty(),
+        "--dry-run submitted something"
+    );
+    assert_ne!(
+        cluster.replicas("plan-apply"),
+        planned,
+        "--dry-run moved replicas"
+    );
+
+    let run = cluster.kplace(&apply);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(cluster.replicas("plan-apply"), planned);
+    let snapshot = cluster.snapshot();
+    for p in snapshot["partitions"].as_array().expect("partitions") {
+        if p["topic"] == "plan-apply" {
+            let partition = p["partition"].as_i64().unwrap_or(-1) as i32;
+            let preferred = planned.get(&partition).and_then(|r| r.first()).copied();
+            let leader = p["leader"].as_i64().map(|l| l as i32);
+            assert_eq!(leader, preferred, "partition {partition}: the preferred leader leads after apply");
+        }
+    }
+
+    let run = cluster.kplace(&apply);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        submitted(&run.stderr).is_empty(),
+        "a second apply resubmitted: {}",
+        run.stderr
+    );
+}
