@@ -75,7 +75,10 @@ pub fn run(cluster: &Cluster) {
             let partition = p["partition"].as_i64().unwrap_or(-1) as i32;
             let preferred = planned.get(&partition).and_then(|r| r.first()).copied();
             let leader = p["leader"].as_i64().map(|l| l as i32);
-            assert_eq!(leader, preferred, "partition {partition}: the preferred leader leads after apply");
+            assert_eq!(
+                leader, preferred,
+                "partition {partition}: the preferred leader leads after apply"
+            );
         }
     }
 
