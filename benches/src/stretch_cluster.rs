@@ -130,7 +130,7 @@ pub fn stretch_snapshot(spec: &StretchSpec) -> Snapshot {
             leader: Some(replicas[0]),
             isr: Some(replicas.clone()),
             replicas,
-            size: rng.exponential(2.0e9) as u64,
+            size: rng.exponential(2.0e8) as u64,
             load: if spec.with_load {
                 Load { network_in: produce, network_out: 3.0 * produce, cpu: produce / 1.0e5 }
             } else {

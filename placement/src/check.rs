@@ -174,44 +174,44 @@ pub fn check_partition(
             push(ViolationKind::ReplicationFactor { actual, wanted });
         }
     }
-    let mut counts: Vec<(ValueIdx, u32)> = Vec::with_capacity(replicas.len());
     for (position, &(label, _)) in rule.spread.iter().enumerate() {
-        counts.clear();
-        for &b in replicas {
-            if let Some(value) = model.brokers[b as usize].label(label) {
-                match counts.iter_mut().find(|(v, _)| *v == value) {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((value, 1)),
+        let ranges = &bounds.per_label[position];
+        let value_of = |b: &BrokerIdx| model.brokers[*b as usize].label(label);
+        if ranges.len() <= SMALL_LABEL {
+            // The common case (zones, clusters): counts in a stack array, values in order.
+            let mut counts = [0u32; SMALL_LABEL];
+            for value in replicas.iter().filter_map(value_of) {
+                counts[value as usize] += 1;
+            }
+            for (value, (&count, &(min, max))) in counts.iter().zip(ranges).enumerate() {
+                compare(&mut push, label, value as ValueIdx, count, min, max);
+            }
+        } else {
+            // Many values (e.g. racks): count only the values present, in value order.
+            let mut present: Vec<ValueIdx> = replicas.iter().filter_map(value_of).collect();
+            present.sort_unstable();
+            let mut index = 0;
+            for (value, &(min, max)) in ranges.iter().enumerate() {
+                let value = value as ValueIdx;
+                let start = index;
+                while index < present.len() && present[index] == value {
+                    index += 1;
                 }
+                compare(&mut push, label, value, (index - start) as u32, min, max);
             }
         }
-        counts.sort_unstable();
-        for &(value, count) in &counts {
-            let (_, max) = bounds.range(position, value);
-            if count > max {
-                push(ViolationKind::TooMany {
-                    label,
-                    value,
-                    count,
-                    max,
-                });
-            }
-        }
-        for (value, &(min, _)) in bounds.per_label[position].iter().enumerate() {
-            let value = value as ValueIdx;
-            let count = counts
-                .iter()
-                .find(|(v, _)| *v == value)
-                .map_or(0, |(_, n)| *n);
-            if count < min {
-                push(ViolationKind::TooFew {
-                    label,
-                    value,
-                    count,
-                    min,
-                });
-            }
-        }
+    }
+}
+
+/// Labels with at most this many values are counted in a stack array.
+const SMALL_LABEL: usize = 16;
+
+/// Pushes TooMany / TooFew for one label value when its count is out of range.
+fn compare(push: &mut impl FnMut(ViolationKind), label: LabelIdx, value: ValueIdx, count: u32, min: u32, max: u32) {
+    if count > max {
+        push(ViolationKind::TooMany { label, value, count, max });
+    } else if count < min {
+        push(ViolationKind::TooFew { label, value, count, min });
     }
 }
 
