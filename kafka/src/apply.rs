@@ -124,6 +124,30 @@ pub fn validate(client: &mut KafkaClient, moves: &[Move], source: &str) -> Resul
     Ok(())
 }
 
+/// Checks that every move not yet done or in flight starts from the replicas the plan was made
+/// for (`expected[i]` for `moves[i]`): a plan made for another state of the cluster is bad input
+/// naming `source` and the partition, and nothing is submitted.
+pub fn check_plan_is_current(
+    client: &mut KafkaClient,
+    moves: &[Move],
+    expected: &[Vec<i32>],
+    source: &str,
+) -> Result<()> {
+    let observed = observe(client, &topics_of(moves))?;
+    for (m, old) in moves.iter().zip(expected) {
+        let key = (m.topic.clone(), m.partition);
+        let current = observed.partitions.get(&key).ok_or_else(|| unknown(m))?;
+        let state = classify(m, current, observed.in_flight.get(&key))?;
+        if state == MoveState::Pending && current.replicas != *old {
+            return Err(KafkaError::Input(format!(
+                "{source}: partition {}-{} has replicas {:?} now, but the plan was made for {:?}: make a new plan",
+                m.topic, m.partition, current.replicas, old
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The replicas Kafka is moving a partition to (its ongoing replica list without the replicas
 /// being removed).
 pub fn in_flight_target(reassignment: &InFlightReassignment) -> Vec<i32> {

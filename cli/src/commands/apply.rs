@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 use kplace_kafka::apply::{
-    apply, dry_run_batches, validate, ApplyEvent, ApplyOptions, ApplyReport,
+    apply, check_plan_is_current, dry_run_batches, validate, ApplyEvent, ApplyOptions, ApplyReport,
 };
 use kplace_kafka::batching::Limits;
 use kplace_kafka::client::KafkaClient;
@@ -89,9 +89,12 @@ impl BatchingArgs {
 /// Runs `kplace apply`.
 pub fn run(args: ApplyArgs) -> Result<ExitCode, CliError> {
     crate::logging::init();
-    let (moves, source) = read_moves(&args)?;
+    let (moves, expected, source) = read_moves(&args)?;
     let mut client = args.kafka.connect()?;
     validate(&mut client, &moves, &source).map_err(kafka_error)?;
+    if let Some(expected) = &expected {
+        check_plan_is_current(&mut client, &moves, expected, &source).map_err(kafka_error)?;
+    }
     if args.dry_run {
         let batches = dry_run_batches(&mut client, &moves, args.batching.options(true).limits)
             .map_err(kafka_error)?;
@@ -185,17 +188,27 @@ pub fn print_report(report: &ApplyReport) {
     }
 }
 
-fn read_moves(args: &ApplyArgs) -> Result<(Vec<Move>, String), CliError> {
+/// The moves to apply, the replicas a plan expects each partition to have before its move (plans
+/// only), and the file they came from.
+type MovesFromFile = (Vec<Move>, Option<Vec<Vec<i32>>>, String);
+
+fn read_moves(args: &ApplyArgs) -> Result<MovesFromFile, CliError> {
     if let Some(path) = &args.reassignment_json {
         let source = path.display().to_string();
         let moves = parse_reassignment_json(&read_bytes(path)?, &source).map_err(kafka_error)?;
-        return Ok((moves, source));
+        return Ok((moves, None, source));
     }
     let Some(path) = &args.plan else {
         return Err(bad_input("give --plan or --reassignment-json"));
     };
     let source = path.display().to_string();
-    Ok((moves_of_plan(&read_plan(path)?), source))
+    let plan = read_plan(path)?;
+    let expected = plan
+        .partitions
+        .iter()
+        .map(|c| c.old_replicas.clone())
+        .collect();
+    Ok((moves_of_plan(&plan), Some(expected), source))
 }
 
 /// Reads a plan file, checking its schema version.

@@ -1,6 +1,7 @@
-//! `kplace plan --out PLAN.json` then `kplace apply --plan PLAN.json`: `--dry-run` prints the
-//! batches and submits nothing; the apply makes the replicas and leaders the plan's; applying
-//! again finds every move done and submits nothing.
+//! `kplace plan --out PLAN.json` then `kplace apply --plan PLAN.json`: a plan made for another
+//! state of the cluster is refused (exit 2); `--dry-run` prints the batches and submits nothing;
+//! the apply makes the replicas and leaders the plan's; applying again finds every move done and
+//! submits nothing.
 
 use std::collections::BTreeMap;
 
@@ -40,6 +41,30 @@ pub fn run(cluster: &Cluster) {
         })
         .collect();
     assert_eq!(planned.len(), 3, "every partition changes: {written}");
+
+    let mut stale = written.clone();
+    stale["partitions"][0]["old_replicas"] = serde_json::json!([2, 4, 6, 8, 10, 12]);
+    let stale_plan = cluster.write("plan-stale.json", &stale.to_string());
+    let run = cluster.kplace(&[
+        "apply",
+        "--bootstrap-server",
+        &cluster.bootstrap,
+        "--plan",
+        &stale_plan,
+    ]);
+    assert_eq!(
+        run.code, 2,
+        "a plan made for another state is refused: {run:?}"
+    );
+    assert!(
+        run.stderr.contains("make a new plan") && run.stderr.contains(&stale_plan),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        cluster.in_flight().is_empty(),
+        "a stale plan submitted something"
+    );
 
     let apply = [
         "apply",
