@@ -50,17 +50,25 @@ pub fn optimize(
     goals: Vec<Box<dyn Goal>>,
     limits: &Limits,
 ) -> Result<Optimized, HardGoalFailure> {
-    optimize_observed(model, goals, limits, &mut |_, _, _| {})
+    optimize_observed(
+        model,
+        model.current.clone(),
+        goals,
+        limits,
+        &mut |_, _, _| {},
+    )
 }
 
-/// Like [`optimize`], calling `observe` after every goal's turn (tests use it to check that no
-/// goal makes an earlier one worse).
+/// Like [`optimize`], starting from `start` (e.g. an exact placement) instead of the current
+/// assignment, and calling `observe` after every goal's turn (tests use it to check that no goal
+/// makes an earlier one worse). Goal states "before" are always those of the current assignment.
 ///
 /// Goals run in priority order; the whole list runs again while a pass still changes something
 /// (at most [`MAX_PASSES`]), since a goal's moves can open room for an earlier goal. Every action
 /// is still accepted by every goal of higher priority than the one proposing it.
 pub fn optimize_observed(
     model: &ClusterModel,
+    start: Assignment,
     mut goals: Vec<Box<dyn Goal>>,
     limits: &Limits,
     observe: &mut Observer<'_>,
@@ -69,7 +77,7 @@ pub fn optimize_observed(
         .into_iter()
         .map(|(_, _, s)| s)
         .collect();
-    let mut state = ClusterState::new(model, model.current.clone());
+    let mut state = ClusterState::new(model, start);
     for _ in 0..MAX_PASSES {
         let mut applied = 0;
         for index in 0..goals.len() {

@@ -10,6 +10,7 @@ pub mod action;
 pub mod analysis;
 pub mod config;
 pub mod engine;
+pub mod exact;
 pub mod goals;
 pub mod hard_failure;
 pub mod limits;

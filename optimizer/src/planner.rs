@@ -15,7 +15,8 @@
 use kplace_placement::model::ClusterModel;
 
 use crate::config::GoalConfig;
-use crate::engine::optimize;
+use crate::engine::optimize_observed;
+use crate::exact::{solve_exact, ExactError};
 use crate::goals::demote::DemoteGoal;
 use crate::goals::{goals_by_name, Goal, UnknownGoal, DEFAULT_GOALS};
 use crate::hard_failure::HardGoalFailure;
@@ -33,6 +34,8 @@ pub struct PlanRequest {
     pub operation: Operation,
     /// The inputs recorded in the plan.
     pub inputs: PlanInputs,
+    /// Start from the exact (MILP) placement instead of the current one ([`crate::exact`]).
+    pub exact: bool,
 }
 
 /// Why no plan was made.
@@ -44,6 +47,9 @@ pub enum PlanError {
     /// The operation names unknown brokers or a bad pattern.
     #[error(transparent)]
     Limits(#[from] LimitsError),
+    /// Exact mode failed.
+    #[error(transparent)]
+    Exact(#[from] ExactError),
     /// A hard goal cannot be met.
     #[error("hard goal '{}' cannot be met", .0.goal())]
     HardGoal(HardGoalFailure),
@@ -74,7 +80,13 @@ impl PlanRequest {
 pub fn make_plan(model: &ClusterModel, request: &PlanRequest) -> Result<Plan, PlanError> {
     let goals = request.build_goals()?;
     let limits = Limits::resolve(model, &request.operation)?;
-    let optimized = optimize(model, goals, &limits).map_err(PlanError::HardGoal)?;
+    let start = if request.exact {
+        solve_exact(model, &limits, &request.config)?
+    } else {
+        model.current.clone()
+    };
+    let optimized = optimize_observed(model, start, goals, &limits, &mut |_, _, _| {})
+        .map_err(PlanError::HardGoal)?;
     Ok(Plan::build(
         model,
         request.inputs.clone(),

@@ -43,6 +43,11 @@ pub struct PlanArgs {
     /// Leave topics whose whole name matches this regex alone (unless on dead or removed brokers).
     #[arg(long, value_name = "REGEX")]
     excluded_topics: Option<String>,
+    /// Start from the exact placement: a MILP (HiGHS) meeting spread, domain survival, disk
+    /// capacity and the replica-balance band with the fewest bytes copied. For clusters up to a
+    /// few thousand partitions; the other goals then run as usual.
+    #[arg(long)]
+    exact: bool,
     /// Write Kafka's reassignment JSON (changed partitions only), as kafka-reassign-partitions
     /// --execute reads it.
     #[arg(long, value_name = "FILE")]
@@ -77,6 +82,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, CliError> {
             demote_brokers: args.demote_brokers.clone(),
             excluded_topics: args.excluded_topics.clone(),
         },
+        exact: args.exact,
         inputs: PlanInputs {
             policy: loaded.policy.clone(),
             excluded_brokers,

@@ -3,6 +3,8 @@
 
 use kplace_placement::model::{BrokerIdx, PartitionIdx};
 
+use rayon::prelude::*;
+
 use crate::action::Action;
 use crate::goals::{Goal, GoalRun, EXAMPLES};
 use crate::hard_failure::HardGoalFailure;
@@ -24,6 +26,7 @@ impl DemoteGoal {
     /// Partitions led by a demoted broker that have a replica elsewhere to lead.
     fn offenders(&self, state: &ClusterState<'_>) -> Vec<PartitionIdx> {
         (0..state.model().partitions.len() as PartitionIdx)
+            .into_par_iter()
             .filter(|&p| {
                 self.is_demoted(state.leader(p))
                     && state.replicas(p).iter().any(|&b| !self.is_demoted(Some(b)))

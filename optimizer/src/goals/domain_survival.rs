@@ -4,6 +4,8 @@
 use kplace_placement::labels::{LabelIdx, ValueIdx};
 use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
 
+use rayon::prelude::*;
+
 use crate::action::Action;
 use crate::goals::{Goal, GoalRun, EXAMPLES};
 use crate::hard_failure::{HardGoalFailure, SurvivalGap};
@@ -50,6 +52,7 @@ fn shortfall(model: &ClusterModel, partition: PartitionIdx, replicas: &[BrokerId
 fn gaps(state: &ClusterState<'_>) -> Vec<SurvivalGap> {
     let model = state.model();
     (0..model.partitions.len() as PartitionIdx)
+        .into_par_iter()
         .filter_map(|p| {
             worst_loss(model, p, state.replicas(p)).map(|(_, label, value, left, min_isr)| {
                 SurvivalGap {

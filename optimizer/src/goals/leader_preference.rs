@@ -3,6 +3,8 @@
 
 use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
 
+use rayon::prelude::*;
+
 use crate::action::Action;
 use crate::goals::{Goal, GoalRun, EXAMPLES};
 use crate::hard_failure::HardGoalFailure;
@@ -38,6 +40,7 @@ fn misled(
 fn misled_partitions(state: &ClusterState<'_>) -> Vec<PartitionIdx> {
     let model = state.model();
     (0..model.partitions.len() as PartitionIdx)
+        .into_par_iter()
         .filter(|&p| misled(model, p, state.replicas(p), state.leader(p)))
         .collect()
 }

@@ -42,26 +42,47 @@ fn candidates(
     b: BrokerIdx,
 ) -> Vec<PartitionIdx> {
     let model = run.state.model();
-    let mut out: Vec<(f64, f64, PartitionIdx)> = hosted
+    let mut out: Vec<(bool, f64, f64, PartitionIdx)> = hosted
         .iter()
         .copied()
         .filter(|&p| !run.limits.frozen_partition(p) && run.state.replicas(p).contains(&b))
         .filter_map(|p| {
             let load = resource.replica_load(model, p, run.state.leader(p) == Some(b));
             let per_byte = load / (model.partitions[p as usize].size as f64 + 1.0);
-            (load > 0.0).then_some((per_byte, load, p))
+            (load > 0.0).then_some((!is_new_copy(model, p, b), per_byte, load, p))
         })
         .collect();
     out.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
+        a.0.cmp(&b.0)
             .then(b.1.total_cmp(&a.1))
-            .then(a.2.cmp(&b.2))
+            .then(b.2.total_cmp(&a.2))
+            .then(a.3.cmp(&b.3))
     });
     out.into_iter()
-        .map(|(_, _, p)| p)
+        .map(|(_, _, _, p)| p)
         .take(CANDIDATES_PER_BROKER)
         .collect()
 }
+
+/// Whether the replica of `partition` on `b` is one the plan already copies there: moving it on
+/// costs no more data than the plan already moves.
+fn is_new_copy(model: &ClusterModel, partition: PartitionIdx, b: BrokerIdx) -> bool {
+    !model.current[partition as usize].contains(&b)
+}
+
+/// Whether moving `partition`'s replica from `from` to `to` copies no more data than the plan
+/// already does: the replica on `from` is a copy the plan makes anyway, or `to` held it before.
+fn is_free_move(
+    model: &ClusterModel,
+    partition: PartitionIdx,
+    from: BrokerIdx,
+    to: BrokerIdx,
+) -> bool {
+    is_new_copy(model, partition, from) || !is_new_copy(model, partition, to)
+}
+
+/// The two phases of every search for moves: first moves that copy nothing more, then any.
+const PHASES: [bool; 2] = [true, false];
 
 /// Brokers that may receive replicas, least loaded first.
 fn destinations(run: &GoalRun<'_, '_>, resource: Resource) -> Vec<BrokerIdx> {
@@ -122,16 +143,26 @@ fn try_move(
     partition: PartitionIdx,
     from: BrokerIdx,
     to: &[BrokerIdx],
+    free_only: bool,
 ) -> bool {
     let model = run.state.model();
-    let (near, far): (Vec<BrokerIdx>, Vec<BrokerIdx>) = to
+    let free: Vec<BrokerIdx> = to
         .iter()
         .copied()
         .filter(|&d| d != from && !run.state.replicas(partition).contains(&d))
+        .filter(|&d| !free_only || is_free_move(model, partition, from, d))
+        .collect();
+    // Brokers that held the replica before the plan first (moving back copies nothing), then the
+    // same failure domain, then the rest.
+    let (back, others): (Vec<BrokerIdx>, Vec<BrokerIdx>) = free
+        .into_iter()
+        .partition(|&d| !is_new_copy(model, partition, d));
+    let (near, far): (Vec<BrokerIdx>, Vec<BrokerIdx>) = others
+        .into_iter()
         .partition(|&d| same_domain(model, from, d));
-    let tries = near
+    let tries = back
         .iter()
-        .take(DESTINATIONS_PER_REPLICA / 2)
+        .chain(near.iter().take(DESTINATIONS_PER_REPLICA / 2))
         .chain(far.iter().take(DESTINATIONS_PER_REPLICA / 2));
     for &d in tries {
         if run.try_apply(
@@ -143,6 +174,64 @@ fn try_move(
             |p, _| band.accepts(p) && band.improves(p),
         ) {
             return true;
+        }
+    }
+    false
+}
+
+/// Re-routes a partition the plan already changes so that it frees `from` at no extra copy: the
+/// replica on `from` goes back to a broker that held the partition before the plan, and, to keep
+/// the spread, one of the plan's new copies moves to another broker (`to`, in order).
+fn try_reroute(
+    run: &mut GoalRun<'_, '_>,
+    band: &Band,
+    partition: PartitionIdx,
+    from: BrokerIdx,
+    to: &[BrokerIdx],
+) -> bool {
+    let model = run.state.model();
+    let current = run.state.replicas(partition).to_vec();
+    let original = &model.current[partition as usize];
+    let dropped: Vec<BrokerIdx> = original
+        .iter()
+        .copied()
+        .filter(|b| !current.contains(b))
+        .collect();
+    let copies: Vec<BrokerIdx> = current
+        .iter()
+        .copied()
+        .filter(|&b| b != from && is_new_copy(model, partition, b))
+        .collect();
+    for &back in &dropped {
+        if !model.brokers[back as usize].eligible() {
+            continue;
+        }
+        for &copy in &copies {
+            let targets = to
+                .iter()
+                .copied()
+                .filter(|d| !current.contains(d) && *d != back);
+            for d in targets.take(DESTINATIONS_PER_REPLICA) {
+                let replicas: Vec<BrokerIdx> = current
+                    .iter()
+                    .map(|&b| {
+                        if b == from {
+                            back
+                        } else if b == copy {
+                            d
+                        } else {
+                            b
+                        }
+                    })
+                    .collect();
+                let action = Action::Reassign {
+                    partition,
+                    replicas,
+                };
+                if run.try_apply(action, |p, _| band.accepts(p) && band.improves(p)) {
+                    return true;
+                }
+            }
         }
     }
     false
@@ -178,13 +267,17 @@ fn shed(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
             continue;
         }
         let mut to = destinations(run, resource);
-        for &p in &list {
-            if !above(run) {
-                break;
-            }
-            if try_move(run, band, p, b, &to) {
-                moved = true;
-                to = destinations(run, resource);
+        for free_only in PHASES {
+            for &p in &list {
+                if !above(run) {
+                    break;
+                }
+                if try_move(run, band, p, b, &to, free_only)
+                    || (free_only && try_reroute(run, band, p, b, &to))
+                {
+                    moved = true;
+                    to = destinations(run, resource);
+                }
             }
         }
     }
@@ -206,9 +299,6 @@ fn fill(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
     let hosted = run.state.hosted();
     let mut moved = false;
     for u in under {
-        let below = |run: &GoalRun<'_, '_>| {
-            value(run, resource, u) < band.lo[u as usize] && band.broker_excess(run.state, u) > 0.0
-        };
         let mut sources: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
             .filter(|&s| s != u && value(run, resource, s) > band.lo[s as usize])
             .collect();
@@ -218,37 +308,61 @@ fn fill(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then(x.cmp(&y))
         });
-        let mut budget = CANDIDATES_PER_BROKER;
-        'sources: for s in sources {
-            for p in candidates(run, resource, &hosted[s as usize], s) {
-                if !below(run) || budget == 0 {
-                    break 'sources;
-                }
-                budget -= 1;
-                let own = |pr: &crate::state::Proposal, _: &crate::state::ClusterState<'_>| {
-                    band.accepts(pr) && band.improves(pr)
-                };
-                if resource.follows_leadership() && run.state.replicas(p).contains(&u) {
-                    moved |= run.try_apply(
-                        Action::Lead {
-                            partition: p,
-                            leader: u,
-                        },
-                        own,
-                    );
-                } else if resource != Resource::Leaders
-                    && run.limits.may_receive(model, u)
-                    && !run.state.replicas(p).contains(&u)
-                {
-                    moved |= run.try_apply(
-                        Action::Move {
-                            partition: p,
-                            from: s,
-                            to: u,
-                        },
-                        own,
-                    );
-                }
+        for free_only in PHASES {
+            moved |= pull(run, band, resource, u, &sources, &hosted, free_only);
+        }
+    }
+    moved
+}
+
+/// Moves load from `sources` (in order) onto the under-loaded broker `u`.
+fn pull(
+    run: &mut GoalRun<'_, '_>,
+    band: &Band,
+    resource: Resource,
+    u: BrokerIdx,
+    sources: &[BrokerIdx],
+    hosted: &[Vec<PartitionIdx>],
+    free_only: bool,
+) -> bool {
+    let model = run.state.model();
+    let below = |run: &GoalRun<'_, '_>| {
+        value(run, resource, u) < band.lo[u as usize] && band.broker_excess(run.state, u) > 0.0
+    };
+    let mut moved = false;
+    let mut budget = CANDIDATES_PER_BROKER;
+    'sources: for &s in sources {
+        for p in candidates(run, resource, &hosted[s as usize], s) {
+            if !below(run) || budget == 0 {
+                break 'sources;
+            }
+            if free_only && !is_free_move(model, p, s, u) {
+                continue;
+            }
+            budget -= 1;
+            let own = |pr: &crate::state::Proposal, _: &crate::state::ClusterState<'_>| {
+                band.accepts(pr) && band.improves(pr)
+            };
+            if resource.follows_leadership() && run.state.replicas(p).contains(&u) {
+                moved |= run.try_apply(
+                    Action::Lead {
+                        partition: p,
+                        leader: u,
+                    },
+                    own,
+                );
+            } else if resource != Resource::Leaders
+                && run.limits.may_receive(model, u)
+                && !run.state.replicas(p).contains(&u)
+            {
+                moved |= run.try_apply(
+                    Action::Move {
+                        partition: p,
+                        from: s,
+                        to: u,
+                    },
+                    own,
+                );
             }
         }
     }

@@ -3,6 +3,8 @@
 
 use kplace_placement::model::{BrokerIdx, PartitionIdx, TopicIdx};
 
+use rayon::prelude::*;
+
 use crate::action::Action;
 use crate::goals::{Goal, GoalRun, EXAMPLES};
 use crate::hard_failure::HardGoalFailure;
@@ -46,17 +48,15 @@ impl TopicBalanceGoal {
 
     /// (topic, broker, count) outside the bounds.
     fn offenders(&self, state: &ClusterState<'_>) -> Vec<(TopicIdx, BrokerIdx, u32)> {
-        let model = state.model();
-        let mut out = Vec::new();
-        for t in 0..model.topics.len() as TopicIdx {
-            for b in 0..model.brokers.len() as BrokerIdx {
-                let count = state.topic_count(t, b);
-                if self.excess(t, b, count) > 0 {
-                    out.push((t, b, count));
-                }
-            }
-        }
-        out
+        let brokers = state.model().brokers.len() as BrokerIdx;
+        (0..state.model().topics.len() as TopicIdx)
+            .into_par_iter()
+            .flat_map_iter(|t| {
+                (0..brokers)
+                    .map(move |b| (t, b, state.topic_count(t, b)))
+                    .filter(|&(t, b, count)| self.excess(t, b, count) > 0)
+            })
+            .collect()
     }
 
     fn own_accepts(&self, proposal: &Proposal, state: &ClusterState<'_>, strictly: bool) -> bool {
