@@ -65,8 +65,11 @@ pub enum AssignError {
         /// Its partition count now.
         existing: u32,
     },
-    /// The rule cannot be met.
-    #[error("the rule cannot be met")]
+    /// A replication factor of 0 was asked for.
+    #[error("replication factor must be at least 1")]
+    ZeroReplicationFactor,
+    /// The rule cannot be met (render with [`Infeasibility::report`] for names).
+    #[error("rule {} cannot be met at replication factor {}", .0.rule + 1, .0.replication_factor)]
     Infeasible(Infeasibility),
 }
 
@@ -99,6 +102,9 @@ pub fn assign(model: &ClusterModel, request: &AssignRequest) -> Result<NewPartit
             existing_rf.ok_or_else(|| AssignError::NoReplicationFactor(request.topic.clone()))?
         }
     };
+    if r == 0 {
+        return Err(AssignError::ZeroReplicationFactor);
+    }
     let first_partition = existing
         .and_then(|t| {
             t.partitions

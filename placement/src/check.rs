@@ -207,11 +207,28 @@ pub fn check_partition(
 const SMALL_LABEL: usize = 16;
 
 /// Pushes TooMany / TooFew for one label value when its count is out of range.
-fn compare(push: &mut impl FnMut(ViolationKind), label: LabelIdx, value: ValueIdx, count: u32, min: u32, max: u32) {
+fn compare(
+    push: &mut impl FnMut(ViolationKind),
+    label: LabelIdx,
+    value: ValueIdx,
+    count: u32,
+    min: u32,
+    max: u32,
+) {
     if count > max {
-        push(ViolationKind::TooMany { label, value, count, max });
+        push(ViolationKind::TooMany {
+            label,
+            value,
+            count,
+            max,
+        });
     } else if count < min {
-        push(ViolationKind::TooFew { label, value, count, min });
+        push(ViolationKind::TooFew {
+            label,
+            value,
+            count,
+            min,
+        });
     }
 }
 

@@ -172,14 +172,6 @@ impl ClusterModel {
             }
             brokers.push((spec, values));
         }
-        for id in &options.exclude_brokers {
-            if broker_index.get(*id).is_none() {
-                return Err(ModelError::UnknownBroker {
-                    flag: "--exclude-brokers",
-                    broker: *id,
-                });
-            }
-        }
         let label_count = labels.label_count();
         let mut brokers: Vec<Broker> = brokers
             .into_iter()
@@ -207,6 +199,18 @@ impl ClusterModel {
                 if broker_index.get(id).is_none() {
                     broker_index.insert(id, brokers.len() as BrokerIdx);
                     brokers.push(Broker::unlisted(id, label_count));
+                }
+            }
+        }
+
+        for id in &options.exclude_brokers {
+            match broker_index.get(*id) {
+                Some(index) if brokers[index as usize].listed => {}
+                _ => {
+                    return Err(ModelError::UnknownBroker {
+                        flag: "--exclude-brokers",
+                        broker: *id,
+                    })
                 }
             }
         }

@@ -53,7 +53,7 @@ pub enum ModelError {
         message: String,
     },
     /// A broker named on the command line is not in the snapshot.
-    #[error("{flag}: broker {broker} is not in the snapshot")]
+    #[error("{flag}: broker {broker} is not in the snapshot's broker list")]
     UnknownBroker {
         /// The flag, e.g. `--exclude-brokers`.
         flag: &'static str,

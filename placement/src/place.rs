@@ -4,8 +4,8 @@
 //! Keeping is solved exactly over cells (see [`crate::search`]), so the number of replicas moved
 //! is the true minimum. Filling prefers, in order: a broker in the same cell as a replica being
 //! replaced (so a dead broker's replica moves to its neighbour), fewer replicas, then broker
-//! index order rotated by the request's `rotation` (deterministic, and ties rotate). A new
-//! partition is led by the chosen broker that leads the fewest partitions.
+//! index order rotated by the request's `rotation` (deterministic, and ties rotate). When the
+//! current leader leaves (or for a new partition) the member leading the fewest partitions leads.
 
 use crate::broker_load::BrokerLoad;
 use crate::candidate_queues::CandidateQueues;
@@ -99,47 +99,51 @@ pub fn place_partition(
     let start = rotation % broker_count.max(1);
     let mut added: Vec<BrokerIdx> = Vec::new();
     let mut members: Vec<BrokerIdx> = kept.clone();
+    // While every cell holds at most what `target` gives it, `target` itself completes the
+    // placement, so a cell below its target needs no search.
+    let mut within_target = true;
     while members.len() < r as usize {
-        let mut best: Option<((bool, u32, u32), BrokerIdx, usize)> = None;
-        for cell in 0..cell_count {
-            if chosen[cell] as usize >= space.cells[cell].brokers.len() {
-                continue;
-            }
-            chosen[cell] += 1;
-            let viable = solver.completable(id, r, &chosen);
-            chosen[cell] -= 1;
-            if !viable {
-                continue;
-            }
-            let found = queues.best(id, space, load, cell as CellIdx, start, &members);
-            if let Some((replicas, b)) = found {
-                let key = (credit[cell] == 0, replicas, rotated(b));
-                if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
-                    best = Some((key, b, cell));
+        // Each cell's best broker, best first; the first whose cell can still complete wins.
+        let mut candidates: Vec<((bool, u32, u32), BrokerIdx, usize)> = (0..cell_count)
+            .filter(|&cell| (chosen[cell] as usize) < space.cells[cell].brokers.len())
+            .filter_map(|cell| {
+                let (replicas, b) =
+                    queues.best(id, space, load, cell as CellIdx, start, &members)?;
+                Some(((credit[cell] == 0, replicas, rotated(b)), b, cell))
+            })
+            .collect();
+        candidates.sort_unstable();
+        let (_, b, cell) = candidates
+            .into_iter()
+            .find(|&(_, _, cell)| {
+                if within_target && chosen[cell] < target[cell] {
+                    return true;
                 }
-            }
-        }
-        let (_, b, cell) = best.expect("a completable placement has a next broker");
+                chosen[cell] += 1;
+                let viable = solver.completable(id, r, &chosen);
+                chosen[cell] -= 1;
+                viable
+            })
+            .expect("a completable placement has a next broker");
         chosen[cell] += 1;
+        within_target &= chosen[cell] <= target[cell];
         credit[cell] = credit[cell].saturating_sub(1);
         added.push(b);
         members.push(b);
     }
 
-    let kept_count = kept.len();
     let mut result = kept;
     result.extend_from_slice(&added);
     if result.len() == current.len() && result.iter().all(|b| current.contains(b)) {
         return Ok(current.to_vec());
     }
-    // The current leader keeps leading when it stays; otherwise the first kept replica (in the old
-    // order) leads; with nothing kept, the new replica that leads the fewest partitions.
+    // The current leader keeps leading when it stays; otherwise the member that leads the fewest
+    // partitions leads (ties in rotated broker order), so that leader counts stay even.
     let position = match leader.and_then(|l| result.iter().position(|&b| b == l)) {
         Some(position) => position,
-        None if kept_count == 0 => (0..result.len())
+        None => (0..result.len())
             .min_by_key(|&i| (load.leaders[result[i] as usize], rotated(result[i])))
             .unwrap_or(0),
-        None => 0,
     };
     result[..=position].rotate_right(1);
     Ok(result)

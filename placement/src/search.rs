@@ -46,7 +46,7 @@ impl CellProblem<'_> {
 
 struct Search<'p> {
     cells: &'p [Cell],
-    capacities: &'p [u32],
+    capacities: Vec<u32>,
     ranges: &'p [Vec<(u32, u32)>],
     r: u32,
     lower: Vec<u32>,
@@ -71,6 +71,22 @@ impl<'p> Search<'p> {
     fn new(problem: &CellProblem<'p>, lower: &[u32], objective: Option<KeepObjective<'_>>) -> Self {
         let n = problem.cells.len();
         let ranges = &problem.bounds.per_label;
+        // A cell can never hold more than the tightest maximum of its values (e.g. one replica
+        // per rack): counting only that much keeps the per-label pruning honest across labels,
+        // without which a zone whose only rack allows one replica is found short only after
+        // every combination of the other zones' racks has been tried.
+        let capacities: Vec<u32> = problem
+            .cells
+            .iter()
+            .zip(problem.capacities)
+            .map(|(cell, &capacity)| {
+                cell.values
+                    .iter()
+                    .enumerate()
+                    .map(|(l, &v)| ranges[l][v as usize].1)
+                    .fold(capacity, u32::min)
+            })
+            .collect();
         let keep = objective
             .map(|o| o.keep.to_vec())
             .unwrap_or_else(|| vec![0; n]);
@@ -78,8 +94,7 @@ impl<'p> Search<'p> {
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&c| (std::cmp::Reverse(keep[c]), std::cmp::Reverse(lower[c]), c));
         let gain = |c: usize| {
-            2 * keep[c].min(problem.capacities[c])
-                + u32::from(leader_cell == Some(c) && keep[c] > 0)
+            2 * keep[c].min(capacities[c]) + u32::from(leader_cell == Some(c) && keep[c] > 0)
         };
         let mut optimistic_suffix = vec![0; n + 1];
         for depth in (0..n).rev() {
@@ -89,13 +104,14 @@ impl<'p> Search<'p> {
             ranges.iter().map(|r| vec![0; r.len()]).collect();
         for (c, cell) in problem.cells.iter().enumerate() {
             for (l, &v) in cell.values.iter().enumerate() {
-                remaining_capacity[l][v as usize] += problem.capacities[c];
+                remaining_capacity[l][v as usize] += capacities[c];
             }
         }
         let count: Vec<Vec<u32>> = ranges.iter().map(|r| vec![0; r.len()]).collect();
         let mut search = Search {
             cells: problem.cells,
-            capacities: problem.capacities,
+            undecided_capacity: capacities.iter().sum(),
+            capacities,
             ranges,
             r: problem.bounds.replication_factor,
             lower: lower.to_vec(),
@@ -110,7 +126,6 @@ impl<'p> Search<'p> {
             dead_values: vec![0; ranges.len()],
             count,
             remaining_capacity,
-            undecided_capacity: problem.capacities.iter().sum(),
             undecided_lower: lower.iter().sum(),
             best: None,
             finished: false,
@@ -302,6 +317,32 @@ mod tests {
             bounds: &bounds,
         };
         assert!(problem.solve(&[0; 6], None).is_none());
+    }
+
+    #[test]
+    fn a_zone_with_one_rack_is_short_at_once_however_many_racks_elsewhere() {
+        // zone (3 values) even and rack even at RF 6: zones 0 and 1 have 100 one-broker racks
+        // each, zone 2 one rack with 5 brokers (one replica per rack, two needed: infeasible).
+        let mut cells = Vec::new();
+        let mut caps = Vec::new();
+        for rack in 0..200u32 {
+            cells.push(cell(&[rack / 100, rack], 1));
+            caps.push(1);
+        }
+        cells.push(cell(&[2, 200], 5));
+        caps.push(5);
+        let mut racks = vec![(0, 1); 201];
+        racks[200] = (0, 1);
+        let bounds = Bounds {
+            replication_factor: 6,
+            per_label: vec![vec![(2, 2); 3], racks],
+        };
+        let problem = CellProblem {
+            cells: &cells,
+            capacities: &caps,
+            bounds: &bounds,
+        };
+        assert!(problem.solve(&vec![0; 201], None).is_none());
     }
 
     #[test]
