@@ -28,8 +28,8 @@ fn six_hundred_racks_repair_and_assign() {
             let base = if p % 10 == 0 { 0 } else { 3 * (p % 200) };
             partition(
                 "t",
-                p as i32,
-                &[base as i32, base as i32 + 1, base as i32 + 2],
+                p,
+                &[base, base + 1, base + 2],
             )
         })
         .collect();
