@@ -5,30 +5,65 @@
 //! /usr/bin/time -v target/release/examples/plan_scale cruise-control-large
 //! ```
 //!
-//! Workloads: `cruise-control` (40 brokers, 50,001 replicas), `cruise-control-large` (215 brokers,
-//! 2.8 million replicas), both with every default goal.
+//! Workloads, all with every default goal:
+//! - `cruise-control`: Cruise Control's RandomCluster, 40 brokers, 50,001 replicas;
+//! - `cruise-control-large`: 215 brokers, 2.8 million replicas;
+//! - `stretch-scale-out`: a valid 1,000,000-partition stretch cluster (RF 6, 600 brokers) grown by
+//!   6 brokers, one per (zone, Kubernetes cluster), planned with `--add-brokers`.
 
 use std::time::Instant;
 
 use kplace_benches::random_cluster::{rack_aware_policy, random_cluster, RandomClusterSpec};
+use kplace_benches::stretch_cluster::{stretch_policy, stretch_snapshot, StretchSpec};
+use kplace_optimizer::limits::Operation;
 use kplace_optimizer::planner::{make_plan, PlanRequest};
 use kplace_placement::model::{ClusterModel, ModelOptions};
+use kplace_placement::policy::Policy;
+use kplace_placement::snapshot::{BrokerSpec, Snapshot};
+
+/// The snapshot, policy and request of a workload.
+fn workload(name: &str) -> Option<(Snapshot, Policy, PlanRequest)> {
+    match name {
+        "cruise-control" => Some((
+            random_cluster(&RandomClusterSpec::cruise_control()),
+            rack_aware_policy(),
+            PlanRequest::default(),
+        )),
+        "cruise-control-large" => Some((
+            random_cluster(&RandomClusterSpec::large()),
+            rack_aware_policy(),
+            PlanRequest::default(),
+        )),
+        "stretch-scale-out" => {
+            let spec = StretchSpec { broken_fraction: 0.0, dead_brokers: 0, ..StretchSpec::large() };
+            let mut snapshot = stretch_snapshot(&spec);
+            for broker in &mut snapshot.brokers {
+                broker.alive = true;
+            }
+            let cells = spec.brokers_per_cell;
+            let first_new = snapshot.brokers.len() as i32 + 1;
+            for cell in 0..6 {
+                let template = snapshot.brokers[cell * cells].clone();
+                let id = first_new + cell as i32;
+                snapshot.brokers.push(BrokerSpec { id, alive: true, ..template });
+            }
+            let request = PlanRequest {
+                operation: Operation { add_brokers: (first_new..first_new + 6).collect(), ..Operation::default() },
+                ..PlanRequest::default()
+            };
+            Some((snapshot, stretch_policy(), request))
+        }
+        _ => None,
+    }
+}
 
 fn main() {
-    let workload = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "cruise-control".to_string());
-    let spec = match workload.as_str() {
-        "cruise-control" => RandomClusterSpec::cruise_control(),
-        "cruise-control-large" => RandomClusterSpec::large(),
-        other => {
-            eprintln!("unknown workload '{other}' (cruise-control, cruise-control-large)");
-            std::process::exit(2);
-        }
-    };
+    let name = std::env::args().nth(1).unwrap_or_else(|| "cruise-control".to_string());
     let start = Instant::now();
-    let snapshot = random_cluster(&spec);
-    let policy = rack_aware_policy();
+    let Some((snapshot, policy, request)) = workload(&name) else {
+        eprintln!("unknown workload '{name}' (cruise-control, cruise-control-large, stretch-scale-out)");
+        std::process::exit(2);
+    };
     let model = match ClusterModel::build(&snapshot, &policy, &ModelOptions::default()) {
         Ok(model) => model,
         Err(error) => {
@@ -38,7 +73,7 @@ fn main() {
     };
     drop(snapshot);
     let built = start.elapsed();
-    let plan = match make_plan(&model, &PlanRequest::default()) {
+    let plan = match make_plan(&model, &request) {
         Ok(plan) => plan,
         Err(error) => {
             eprintln!("plan: {error}");
@@ -46,11 +81,7 @@ fn main() {
         }
     };
     let planned = start.elapsed() - built;
-    println!(
-        "workload {workload}: {} brokers, {} partitions",
-        model.brokers.len(),
-        model.partitions.len()
-    );
+    println!("workload {name}: {} brokers, {} partitions", model.brokers.len(), model.partitions.len());
     println!(
         "generate + model: {:.2} s, plan (all default goals): {:.2} s",
         built.as_secs_f64(),
@@ -58,10 +89,7 @@ fn main() {
     );
     println!(
         "moves: {} replicas ({} bytes), {} leaders, {} partitions changed",
-        plan.totals.replica_moves,
-        plan.totals.bytes_to_move,
-        plan.totals.leader_moves,
-        plan.totals.partitions_changed
+        plan.totals.replica_moves, plan.totals.bytes_to_move, plan.totals.leader_moves, plan.totals.partitions_changed
     );
     for goal in &plan.goals {
         println!(

@@ -13,6 +13,8 @@ use crate::resource::Resource;
 const ROUNDS: usize = 3;
 /// Destinations tried per candidate replica.
 const DESTINATIONS_PER_REPLICA: usize = 12;
+/// Moves tried per under-loaded broker and phase (a scale-out broker pulls thousands of replicas).
+const PULL_ATTEMPTS_PER_BROKER: usize = 40_000;
 /// Candidate replicas tried per broker before moving on (bounds the work on hopeless brokers).
 const CANDIDATES_PER_BROKER: usize = 4_000;
 
@@ -40,12 +42,15 @@ fn candidates(
     resource: Resource,
     hosted: &[PartitionIdx],
     b: BrokerIdx,
+    keep: impl Fn(PartitionIdx) -> bool,
 ) -> Vec<PartitionIdx> {
     let model = run.state.model();
     let mut out: Vec<(bool, f64, f64, PartitionIdx)> = hosted
         .iter()
         .copied()
-        .filter(|&p| !run.limits.frozen_partition(p) && run.state.replicas(p).contains(&b))
+        .filter(|&p| {
+            !run.limits.frozen_partition(p) && keep(p) && run.state.replicas(p).contains(&b)
+        })
         .filter_map(|p| {
             let load = resource.replica_load(model, p, run.state.leader(p) == Some(b));
             let per_byte = load / (model.partitions[p as usize].size as f64 + 1.0);
@@ -251,7 +256,7 @@ fn shed(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
     let hosted = run.state.hosted();
     let mut moved = false;
     for b in over {
-        let list = candidates(run, resource, &hosted[b as usize], b);
+        let list = candidates(run, resource, &hosted[b as usize], b, |_| true);
         let above = |run: &GoalRun<'_, '_>| {
             value(run, resource, b) > band.hi[b as usize] && band.broker_excess(run.state, b) > 0.0
         };
@@ -330,14 +335,12 @@ fn pull(
         value(run, resource, u) < band.lo[u as usize] && band.broker_excess(run.state, u) > 0.0
     };
     let mut moved = false;
-    let mut budget = CANDIDATES_PER_BROKER;
+    let mut budget = PULL_ATTEMPTS_PER_BROKER;
     'sources: for &s in sources {
-        for p in candidates(run, resource, &hosted[s as usize], s) {
+        let keep = |p: PartitionIdx| !free_only || is_free_move(model, p, s, u);
+        for p in candidates(run, resource, &hosted[s as usize], s, keep) {
             if !below(run) || budget == 0 {
                 break 'sources;
-            }
-            if free_only && !is_free_move(model, p, s, u) {
-                continue;
             }
             budget -= 1;
             let own = |pr: &crate::state::Proposal, _: &crate::state::ClusterState<'_>| {

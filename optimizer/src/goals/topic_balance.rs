@@ -152,10 +152,18 @@ impl Goal for TopicBalanceGoal {
                     .copied()
                     .filter(|&p| run.state.replicas(p).contains(&b))
                     .collect();
-                mine.sort_by_key(|&p| (model.partitions[p as usize].size, p));
+                // Copies the plan already makes first (moving them on copies nothing more).
+                mine.sort_by_key(|&p| {
+                    let original = model.current[p as usize].contains(&b);
+                    (original, model.partitions[p as usize].size, p)
+                });
                 let mut to: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
                     .filter(|&d| run.limits.may_receive(model, d))
+                    .filter(|&d| run.state.topic_count(t, d) < self.range(t, d).1)
                     .collect();
+                if to.is_empty() {
+                    continue;
+                }
                 to.sort_by_key(|&d| {
                     (
                         run.state.topic_count(t, d),
