@@ -19,9 +19,9 @@ use crate::model_args::{Format, ModelArgs};
 pub struct AnalyzeArgs {
     #[command(flatten)]
     model: ModelArgs,
-    /// Report format on stdout (default: text on a terminal, json otherwise).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
+    /// Report format on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
 }
 
 /// Runs `kplace analyze`.
@@ -29,7 +29,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode, CliError> {
     let loaded = args.model.load()?;
     let model = &loaded.model;
     let analysis = analyze(model, &model.current);
-    match super::plan::format_or_default(args.format) {
+    match args.format {
         Format::Json => crate::print::json(&analysis)?,
         Format::Text => {
             println!(

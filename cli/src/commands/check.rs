@@ -26,9 +26,9 @@ pub struct CheckArgs {
     model: ModelArgs,
     #[command(flatten)]
     goal_args: GoalArgs,
-    /// Report format on stdout (default: text on a terminal, json otherwise).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
+    /// Report format on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
 }
 
 #[derive(Serialize)]
@@ -98,7 +98,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
         .goals
         .iter()
         .any(|g| g.enforced && !g.state.satisfied);
-    match super::plan::format_or_default(args.format) {
+    match args.format {
         Format::Json => crate::print::json(&report)?,
         Format::Text => print_text(&report),
     }

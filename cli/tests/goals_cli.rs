@@ -1,0 +1,209 @@
+//! `kplace plan`, `check` and `analyze` end to end on the bundled stretch fixture: exit codes,
+//! files written, and explanations that name the goal, broker or flag.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(file: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/stretch")
+        .join(file)
+        .display()
+        .to_string()
+}
+
+fn kplace(args: &[&str]) -> Output {
+    let mut all = vec![
+        args[0].to_string(),
+        "--snapshot".into(),
+        fixture("snapshot.json"),
+        "--policy".into(),
+        fixture("policy.yaml"),
+    ];
+    all.extend(args[1..].iter().map(|a| a.to_string()));
+    Command::new(env!("CARGO_BIN_EXE_kplace"))
+        .args(&all)
+        .output()
+        .expect("kplace runs")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kplace-goals-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir.join(name)
+}
+
+#[test]
+fn plan_meets_every_hard_goal_and_writes_both_files() {
+    let (out, reassignment) = (scratch("plan.json"), scratch("reassignment.json"));
+    let run = kplace(&[
+        "plan",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap_or_default(),
+        "--reassignment-json",
+        reassignment.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("PLAN.json written")).expect("JSON");
+    let goals = plan["goals"].as_array().expect("goals");
+    assert_eq!(goals.len(), 11, "every default goal is reported");
+    for goal in goals.iter().filter(|g| g["hard"] == true) {
+        assert_eq!(goal["after"]["satisfied"], true, "{goal}");
+    }
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&reassignment).expect("written")).expect("JSON");
+    assert_eq!(
+        file["partitions"].as_array().map(Vec::len),
+        plan["partitions"].as_array().map(Vec::len)
+    );
+    assert_eq!(json(&run)["totals"], plan["totals"]);
+}
+
+#[test]
+fn spread_alone_moves_only_broken_partitions() {
+    let run = kplace(&["plan", "--goals", "spread", "--format", "json"]);
+    assert_eq!(run.status.code(), Some(0));
+    let summary = json(&run);
+    assert_eq!(summary["goals"].as_array().map(Vec::len), Some(1));
+    assert_eq!(summary["goals"][0]["after"]["satisfied"], true);
+}
+
+#[test]
+fn impossible_hard_goal_exits_3_naming_the_rule() {
+    // Draining every broker of az1 and az2 (7 is dead anyway) leaves 4 brokers for RF 6.
+    let run = kplace(&["plan", "--remove-brokers", "1,2,3,4,5,6,8"]);
+    assert_eq!(run.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("hard goal 'spread'"), "{stderr}");
+    assert!(stderr.contains("rule 1"), "{stderr}");
+}
+
+#[test]
+fn bad_flags_exit_2_naming_the_flag() {
+    let run = kplace(&["plan", "--goals", "spread,balance-everything"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("--goals: unknown goal 'balance-everything'")
+    );
+    let run = kplace(&["plan", "--add-brokers", "99"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--add-brokers: broker 99"));
+    let run = kplace(&["plan", "--remove-brokers", "98"]);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--remove-brokers: broker 98"));
+}
+
+#[test]
+fn check_fails_on_hard_goals_and_on_named_soft_goals_only() {
+    let run = kplace(&["check", "--format", "json"]);
+    assert_eq!(run.status.code(), Some(1), "the fixture breaks spread");
+    let report = json(&run);
+    let spread = report["goals"]
+        .as_array()
+        .and_then(|g| g.iter().find(|g| g["name"] == "spread"))
+        .cloned();
+    assert_eq!(
+        spread.map(|s| s["satisfied"].clone()),
+        Some(serde_json::Value::Bool(false))
+    );
+
+    // After the plan, hard goals hold: check passes unless a violated soft goal is named.
+    let out = scratch("applied-plan.json");
+    assert_eq!(
+        kplace(&["plan", "--out", out.to_str().unwrap_or_default()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("written")).expect("JSON");
+    let mut snapshot: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("snapshot.json")).expect("fixture"))
+            .expect("JSON");
+    for change in plan["partitions"].as_array().expect("partitions") {
+        for p in snapshot["partitions"].as_array_mut().expect("partitions") {
+            if p["topic"] == change["topic"] && p["partition"] == change["partition"] {
+                p["replicas"] = change["new_replicas"].clone();
+                p["isr"] = change["new_replicas"].clone();
+                p["leader"] = change["new_leader"].clone();
+            }
+        }
+    }
+    let applied = scratch("applied-snapshot.json");
+    std::fs::write(&applied, serde_json::to_vec(&snapshot).expect("JSON")).expect("write");
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "check".to_string(),
+            "--snapshot".into(),
+            applied.display().to_string(),
+            "--policy".into(),
+            fixture("policy.yaml"),
+            "--format".into(),
+            "json".into(),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        Command::new(env!("CARGO_BIN_EXE_kplace"))
+            .args(&args)
+            .output()
+            .expect("kplace runs")
+    };
+    let run = check(&[]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let violated_soft: Vec<String> = json(&run)["goals"]
+        .as_array()
+        .expect("goals")
+        .iter()
+        .filter(|g| g["satisfied"] == false)
+        .filter_map(|g| g["name"].as_str().map(String::from))
+        .collect();
+    if let Some(name) = violated_soft.first() {
+        assert_eq!(
+            check(&["--goals", name]).status.code(),
+            Some(1),
+            "{name} is named, so it is enforced"
+        );
+    }
+}
+
+#[test]
+fn analyze_reports_every_zone_and_broker() {
+    let run = kplace(&["analyze", "--format", "json"]);
+    assert_eq!(run.status.code(), Some(0));
+    let scenarios = json(&run)["scenarios"]
+        .as_array()
+        .cloned()
+        .expect("scenarios");
+    for name in [
+        "zone=az1",
+        "zone=az2",
+        "zone=az3",
+        "cluster=k8s-a",
+        "broker=1",
+    ] {
+        let s = scenarios
+            .iter()
+            .find(|s| s["scenario"] == name)
+            .unwrap_or_else(|| panic!("{name} missing"));
+        assert!(
+            s["offline_partitions"].is_u64() && s["under_min_isr_partitions"].is_u64(),
+            "{s}"
+        );
+    }
+    assert!(scenarios.iter().any(|s| s["kind"] == "domain+broker"));
+}
