@@ -35,7 +35,11 @@ fn workload(name: &str) -> Option<(Snapshot, Policy, PlanRequest)> {
             PlanRequest::default(),
         )),
         "stretch-scale-out" => {
-            let spec = StretchSpec { broken_fraction: 0.0, dead_brokers: 0, ..StretchSpec::large() };
+            let spec = StretchSpec {
+                broken_fraction: 0.0,
+                dead_brokers: 0,
+                ..StretchSpec::large()
+            };
             let mut snapshot = stretch_snapshot(&spec);
             for broker in &mut snapshot.brokers {
                 broker.alive = true;
@@ -45,10 +49,17 @@ fn workload(name: &str) -> Option<(Snapshot, Policy, PlanRequest)> {
             for cell in 0..6 {
                 let template = snapshot.brokers[cell * cells].clone();
                 let id = first_new + cell as i32;
-                snapshot.brokers.push(BrokerSpec { id, alive: true, ..template });
+                snapshot.brokers.push(BrokerSpec {
+                    id,
+                    alive: true,
+                    ..template
+                });
             }
             let request = PlanRequest {
-                operation: Operation { add_brokers: (first_new..first_new + 6).collect(), ..Operation::default() },
+                operation: Operation {
+                    add_brokers: (first_new..first_new + 6).collect(),
+                    ..Operation::default()
+                },
                 ..PlanRequest::default()
             };
             Some((snapshot, stretch_policy(), request))
@@ -58,10 +69,14 @@ fn workload(name: &str) -> Option<(Snapshot, Policy, PlanRequest)> {
 }
 
 fn main() {
-    let name = std::env::args().nth(1).unwrap_or_else(|| "cruise-control".to_string());
+    let name = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "cruise-control".to_string());
     let start = Instant::now();
     let Some((snapshot, policy, request)) = workload(&name) else {
-        eprintln!("unknown workload '{name}' (cruise-control, cruise-control-large, stretch-scale-out)");
+        eprintln!(
+            "unknown workload '{name}' (cruise-control, cruise-control-large, stretch-scale-out)"
+        );
         std::process::exit(2);
     };
     let model = match ClusterModel::build(&snapshot, &policy, &ModelOptions::default()) {
@@ -81,7 +96,11 @@ fn main() {
         }
     };
     let planned = start.elapsed() - built;
-    println!("workload {name}: {} brokers, {} partitions", model.brokers.len(), model.partitions.len());
+    println!(
+        "workload {name}: {} brokers, {} partitions",
+        model.brokers.len(),
+        model.partitions.len()
+    );
     println!(
         "generate + model: {:.2} s, plan (all default goals): {:.2} s",
         built.as_secs_f64(),
@@ -89,7 +108,10 @@ fn main() {
     );
     println!(
         "moves: {} replicas ({} bytes), {} leaders, {} partitions changed",
-        plan.totals.replica_moves, plan.totals.bytes_to_move, plan.totals.leader_moves, plan.totals.partitions_changed
+        plan.totals.replica_moves,
+        plan.totals.bytes_to_move,
+        plan.totals.leader_moves,
+        plan.totals.partitions_changed
     );
     for goal in &plan.goals {
         println!(

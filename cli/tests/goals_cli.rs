@@ -207,3 +207,23 @@ fn analyze_reports_every_zone_and_broker() {
     }
     assert!(scenarios.iter().any(|s| s["kind"] == "domain+broker"));
 }
+
+#[test]
+fn exact_mode_meets_every_hard_goal() {
+    let run = kplace(&["plan", "--exact", "--format", "json"]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary = json(&run);
+    for goal in summary["goals"]
+        .as_array()
+        .expect("goals")
+        .iter()
+        .filter(|g| g["hard"] == true)
+    {
+        assert_eq!(goal["after"]["satisfied"], true, "{goal}");
+    }
+}

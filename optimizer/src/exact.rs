@@ -24,8 +24,8 @@ pub const MAX_VARIABLES: usize = 2_000_000;
 /// Why exact mode produced no placement.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExactError {
-    /// No placement meets the hard goals and the replica-balance band together.
-    #[error("--exact: no placement meets spread, domain survival, disk capacity and the replica-balance band together")]
+    /// No placement meets the hard goals (spread, domain survival, disk capacity).
+    #[error("--exact: no placement meets spread, domain survival and disk capacity together")]
     Infeasible,
     /// The program would be too large.
     #[error("--exact: the program would have {variables} variables (at most {MAX_VARIABLES}); use the heuristic")]
@@ -138,7 +138,18 @@ pub fn solve_exact(
     if variables > MAX_VARIABLES {
         return Err(ExactError::TooLarge { variables });
     }
-    let chosen = backend::solve(model, &program, config)?;
+    // The balance band is a soft goal's: when it cannot hold together with the hard goals, the
+    // exact placement meets the hard goals alone (the balance goals then run as usual).
+    let chosen = match backend::solve(model, &program, config) {
+        Err(ExactError::Infeasible) => {
+            let hard_only = Program {
+                replica_band: vec![None; program.replica_band.len()],
+                ..program
+            };
+            backend::solve(model, &hard_only, config)?
+        }
+        other => other?,
+    };
     Ok(model
         .current
         .iter()
@@ -234,12 +245,11 @@ mod backend {
             }
         }
         for (b, broker) in model.brokers.iter().enumerate() {
-            let Some((lo, hi)) = program.replica_band[b] else {
-                continue;
-            };
-            let fixed = f64::from(program.fixed_replicas[b]);
-            constraints.push(per_broker[b].clone().geq(lo - fixed));
-            constraints.push(per_broker[b].clone().leq(hi - fixed));
+            if let Some((lo, hi)) = program.replica_band[b] {
+                let fixed = f64::from(program.fixed_replicas[b]);
+                constraints.push(per_broker[b].clone().geq(lo - fixed));
+                constraints.push(per_broker[b].clone().leq(hi - fixed));
+            }
             if let Some(disk) = broker.capacity.disk {
                 let limit = disk * config.disk_capacity_threshold - program.fixed_disk[b];
                 constraints.push(per_broker_disk[b].clone().leq(limit));

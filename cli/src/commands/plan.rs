@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use kplace_optimizer::exact::ExactError;
 use kplace_optimizer::limits::Operation;
 use kplace_optimizer::plan::{GoalState, Plan, PlanInputs};
 use kplace_optimizer::planner::{make_plan, PlanError, PlanRequest};
@@ -90,6 +91,9 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, CliError> {
     };
     let plan = make_plan(model, &request).map_err(|error| match error {
         PlanError::HardGoal(failure) => CliError::Infeasible(failure.report(model)),
+        PlanError::Exact(ExactError::Infeasible) => {
+            CliError::Infeasible(ExactError::Infeasible.to_string())
+        }
         other => bad_input(other.to_string()),
     })?;
     let mut outputs = Outputs::default();
