@@ -11,7 +11,6 @@ mod exit;
 mod files;
 mod goal_args;
 mod html_args;
-mod infeasible;
 mod kafka_args;
 mod logging;
 mod model_args;
