@@ -5,7 +5,6 @@ use kplace_placement::model::{BrokerIdx, PartitionIdx};
 
 use rayon::prelude::*;
 
-use crate::action::Action;
 use crate::goals::{Goal, GoalRun, EXAMPLES};
 use crate::hard_failure::HardGoalFailure;
 use crate::limits::Limits;
@@ -69,25 +68,14 @@ impl Goal for DemoteGoal {
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
         for p in self.offenders(run.state) {
-            let mut others: Vec<BrokerIdx> = run
+            let others: Vec<BrokerIdx> = run
                 .state
                 .replicas(p)
                 .iter()
                 .copied()
                 .filter(|&b| !self.is_demoted(Some(b)))
                 .collect();
-            others.sort_by_key(|&b| (run.state.stats()[b as usize].leaders, b));
-            for leader in others {
-                if run.try_apply(
-                    Action::Lead {
-                        partition: p,
-                        leader,
-                    },
-                    |_, _| true,
-                ) {
-                    break;
-                }
-            }
+            run.lead_from_least_leading(p, others);
         }
         Ok(())
     }

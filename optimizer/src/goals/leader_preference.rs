@@ -5,7 +5,6 @@ use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
 
 use rayon::prelude::*;
 
-use crate::action::Action;
 use crate::goals::{Goal, GoalRun, EXAMPLES};
 use crate::hard_failure::HardGoalFailure;
 use crate::plan::GoalState;
@@ -77,25 +76,14 @@ impl Goal for LeaderPreferenceGoal {
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
         let model = run.state.model();
         for p in misled_partitions(run.state) {
-            let mut there: Vec<BrokerIdx> = run
+            let there: Vec<BrokerIdx> = run
                 .state
                 .replicas(p)
                 .iter()
                 .copied()
                 .filter(|&b| preferred(model, p, b) && model.brokers[b as usize].alive)
                 .collect();
-            there.sort_by_key(|&b| (run.state.stats()[b as usize].leaders, b));
-            for leader in there {
-                if run.try_apply(
-                    Action::Lead {
-                        partition: p,
-                        leader,
-                    },
-                    |_, _| true,
-                ) {
-                    break;
-                }
-            }
+            run.lead_from_least_leading(p, there);
         }
         Ok(())
     }

@@ -6,6 +6,8 @@
 //! ([`crate::engine`]) runs goals in priority order and applies an action only when every goal
 //! that already ran accepts it, so a later goal never undoes an earlier one.
 
+use kplace_placement::model::{BrokerIdx, PartitionIdx};
+
 use crate::action::Action;
 use crate::config::GoalConfig;
 use crate::hard_failure::HardGoalFailure;
@@ -121,6 +123,19 @@ impl<'a, 'm> GoalRun<'a, 'm> {
         true
     }
 
+    /// Hands leadership of `partition` to the replica among `candidates` that leads the fewest
+    /// partitions and that every earlier goal lets lead. Returns whether leadership moved.
+    pub fn lead_from_least_leading(
+        &mut self,
+        partition: PartitionIdx,
+        mut candidates: Vec<BrokerIdx>,
+    ) -> bool {
+        candidates.sort_by_key(|&b| (self.state.stats()[b as usize].leaders, b));
+        candidates
+            .into_iter()
+            .any(|leader| self.try_apply(Action::Lead { partition, leader }, |_, _| true))
+    }
+
     /// Actions applied during this turn.
     pub fn applied(&self) -> usize {
         self.applied
@@ -129,7 +144,7 @@ impl<'a, 'm> GoalRun<'a, 'm> {
 
 /// True when a replica list names a broker twice (a move onto a broker that already holds the
 /// partition).
-fn has_duplicates(replicas: &[kplace_placement::model::BrokerIdx]) -> bool {
+fn has_duplicates(replicas: &[BrokerIdx]) -> bool {
     replicas
         .iter()
         .enumerate()
