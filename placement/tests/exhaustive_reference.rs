@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{broker, min_moves, model, partition, policy, valid};
+use common::{
+    broker, min_moves, min_moves_by_contract, model, partition, policy, valid, valid_by_contract,
+};
 use kplace_placement::policy::Spread;
 use kplace_placement::repair::repair;
 use kplace_placement::snapshot::{BrokerSpec, PartitionSpec};
@@ -94,6 +96,7 @@ proptest! {
         if let Some(z) = zone { spread.push(("zone", z)); }
         if let Some(c) = cluster { spread.push(("cluster", c)); }
         let policy = policy(rf, &spread);
+        let specs = brokers.clone();
         let model = model(brokers, partitions, &policy);
         let outcome = repair(&model, &model.current);
         let infeasible: Vec<u32> = outcome.infeasible.iter().flat_map(|(_, ps)| ps.iter().copied()).collect();
@@ -102,7 +105,10 @@ proptest! {
             after[*p as usize] = replicas.clone();
         }
         for p in 0..model.partitions.len() as u32 {
-            let reference = min_moves(&model, p);
+            let current_ids = model.broker_ids(&model.current[p as usize]);
+            let r = model.target_replication_factor(p, &model.current[p as usize]);
+            let reference = min_moves_by_contract(&specs, &policy, r, &current_ids);
+            prop_assert_eq!(reference, min_moves(&model, p), "the crate's own checker agrees with the contract");
             if infeasible.contains(&p) {
                 prop_assert!(reference.is_none(), "partition {p} reported infeasible but a valid placement exists");
                 continue;
@@ -110,6 +116,7 @@ proptest! {
             let expected = reference.expect("repair succeeded, so a valid placement must exist");
             let placed = &after[p as usize];
             prop_assert!(valid(&model, p, placed), "partition {p}: {placed:?} is not valid");
+            prop_assert!(valid_by_contract(&specs, &policy, r, &model.broker_ids(placed)), "partition {p}: {placed:?} breaks the contract");
             let moved = placed.iter().filter(|b| !model.current[p as usize].contains(b)).count();
             prop_assert_eq!(moved, expected, "partition {} moved {} replicas, minimum is {}", p, moved, expected);
         }

@@ -26,11 +26,7 @@ fn six_hundred_racks_repair_and_assign() {
     let partitions: Vec<_> = (0..2000)
         .map(|p| {
             let base = if p % 10 == 0 { 0 } else { 3 * (p % 200) };
-            partition(
-                "t",
-                p,
-                &[base, base + 1, base + 2],
-            )
+            partition("t", p, &[base, base + 1, base + 2])
         })
         .collect();
     let policy = policy(Some(3), &[("zone", Spread::Even), ("rack", Spread::Even)]);

@@ -103,3 +103,72 @@ pub fn min_moves(model: &ClusterModel, p: PartitionIdx) -> Option<usize> {
         .map(|s| s.iter().filter(|b| !current.contains(b)).count())
         .min()
 }
+
+/// Whether broker ids `replicas` meet the one rule of `policy` at replication factor `r`, decided
+/// straight from the policy contract over the snapshot's brokers (explicit labels only), without
+/// any of the crate's own machinery: an independent oracle for the property tests.
+pub fn valid_by_contract(
+    brokers: &[BrokerSpec],
+    policy: &Policy,
+    r: u32,
+    replicas: &[i32],
+) -> bool {
+    use std::collections::{BTreeMap, BTreeSet};
+    let spread = &policy.rules[0].spread;
+    let eligible: Vec<&BrokerSpec> = brokers
+        .iter()
+        .filter(|b| b.alive && spread.keys().all(|l| b.labels.contains_key(l)))
+        .collect();
+    let unique: BTreeSet<&i32> = replicas.iter().collect();
+    if replicas.len() as u32 != r || unique.len() != replicas.len() {
+        return false;
+    }
+    let on: Vec<&BrokerSpec> = match replicas
+        .iter()
+        .map(|id| eligible.iter().find(|b| b.id == *id).copied())
+        .collect()
+    {
+        Some(on) => on,
+        None => return false,
+    };
+    spread.iter().all(|(label, rule)| {
+        let values: BTreeSet<&String> = eligible.iter().map(|b| &b.labels[label]).collect();
+        let mut counts: BTreeMap<&String, u32> = BTreeMap::new();
+        for b in &on {
+            *counts.entry(&b.labels[label]).or_default() += 1;
+        }
+        match rule {
+            Spread::Even => {
+                let n = values.len() as u32;
+                values.iter().all(|v| {
+                    let c = counts.get(v).copied().unwrap_or(0);
+                    c >= r / n && c <= r.div_ceil(n)
+                })
+            }
+            Spread::MaxPerValue(max) => counts.values().all(|c| c <= max),
+            Spread::Exact(wanted) => {
+                counts.iter().all(|(v, c)| wanted.get(*v) == Some(c))
+                    && wanted
+                        .iter()
+                        .all(|(v, w)| counts.get(v).copied().unwrap_or(0) == *w)
+            }
+        }
+    })
+}
+
+/// The fewest replicas any placement valid by the contract must add to `current`, by exhaustive
+/// search over broker ids (None when no placement is valid).
+pub fn min_moves_by_contract(
+    brokers: &[BrokerSpec],
+    policy: &Policy,
+    r: u32,
+    current: &[i32],
+) -> Option<usize> {
+    let ids: Vec<i32> = brokers.iter().map(|b| b.id).collect();
+    subsets(ids.len() as u32, r)
+        .into_iter()
+        .map(|s| s.iter().map(|&i| ids[i as usize]).collect::<Vec<i32>>())
+        .filter(|s| valid_by_contract(brokers, policy, r, s))
+        .map(|s| s.iter().filter(|b| !current.contains(b)).count())
+        .min()
+}
