@@ -8,9 +8,12 @@ use clap::Args;
 use kplace_kafka::apply::validate;
 use kplace_kafka::client::KafkaClient;
 use kplace_kafka::heal_guards::{guard, DeadSince, Verdict};
+use kplace_optimizer::config::GoalConfig;
+use kplace_optimizer::engine::evaluate;
+use kplace_optimizer::goals::{goals_by_name, Goal, DEFAULT_GOALS};
+use kplace_optimizer::limits::Limits;
 use kplace_optimizer::plan::PlanInputs;
-use kplace_optimizer::spread_plan::plan_spread;
-use kplace_placement::check::check;
+use kplace_optimizer::planner::{make_plan, PlanError, PlanRequest};
 use kplace_placement::model::{ClusterModel, ModelOptions};
 use kplace_placement::policy::Policy;
 
@@ -176,7 +179,7 @@ fn round(
     dead_since.observe(&snapshot, now);
     let model = ClusterModel::build(&snapshot, policy, &ModelOptions::default())
         .map_err(|e| bad_input(format!("{}: {e}", args.policy.display())))?;
-    let violations = check(&model, &model.current).len();
+    let violations = hard_goal_violations(&model);
     let verdict = guard(
         &snapshot,
         &model,
@@ -212,8 +215,15 @@ fn round(
         policy: policy.clone(),
         excluded_brokers: Vec::new(),
     };
-    let plan = plan_spread(&model, inputs)
-        .map_err(|groups| crate::infeasible::infeasible_error(&model, &groups))?;
+    let request = PlanRequest {
+        goals: hard_goal_names(),
+        inputs,
+        ..PlanRequest::default()
+    };
+    let plan = make_plan(&model, &request).map_err(|error| match error {
+        PlanError::HardGoal(failure) => CliError::Infeasible(failure.report(&model)),
+        other => bad_input(other.to_string()),
+    })?;
     let mut moves = moves_of_plan(&plan);
     let planned = moves.len();
     moves.truncate(args.max_moves_per_round);
@@ -237,7 +247,7 @@ fn round(
     let after = kplace_kafka::snapshot::take_snapshot(client).map_err(kafka_error)?;
     let model_after = ClusterModel::build(&after, policy, &ModelOptions::default())
         .map_err(|e| bad_input(format!("{}: {e}", args.policy.display())))?;
-    let remaining = check(&model_after, &model_after.current).len();
+    let remaining = hard_goal_violations(&model_after);
     Ok(Round {
         status: if remaining == 0 {
             Status::Healed
@@ -250,4 +260,36 @@ fn round(
         reason: reason
             .or_else(|| (remaining > 0).then(|| format!("{remaining} violations remain"))),
     })
+}
+
+/// The hard goals of the default goal list (spread, capacity, domain survival): what the
+/// self-healing job restores. Balance goals are left to planned rebalances an engineer reviews.
+fn hard_goals() -> Vec<Box<dyn Goal>> {
+    let names: Vec<String> = DEFAULT_GOALS.iter().map(|g| g.to_string()).collect();
+    goals_by_name(&names, &GoalConfig::default())
+        .expect("the default goals exist")
+        .into_iter()
+        .filter(|goal| goal.hard())
+        .collect()
+}
+
+fn hard_goal_names() -> Vec<String> {
+    hard_goals()
+        .iter()
+        .map(|goal| goal.name().to_string())
+        .collect()
+}
+
+/// Violations of the hard goals in the model's current state, summed over the goals.
+fn hard_goal_violations(model: &ClusterModel) -> usize {
+    let mut goals = hard_goals();
+    evaluate(
+        model,
+        model.current.clone(),
+        &mut goals,
+        &Limits::none(model),
+    )
+    .iter()
+    .map(|(_, _, state)| state.violations as usize)
+    .sum()
 }
