@@ -273,6 +273,7 @@ impl ClusterModel {
             .enumerate()
             .map(|(index, topic)| (topic.name.clone(), index as TopicIdx))
             .collect();
+        check_named_labels(&rules, &brokers, &labels)?;
         let cell_spaces = rules
             .iter()
             .map(|rule| CellSpace::build(rule, &brokers))
@@ -397,6 +398,39 @@ fn build_partition(
         load: spec.load,
     };
     Ok((partition, replicas))
+}
+
+/// Rejects `survive` labels no broker carries and `leader` locations no broker has: a typo there
+/// would otherwise silently switch the requirement off. (Spread labels are not checked here: a
+/// spread over a missing label is reported as a typed infeasibility when placing.)
+fn check_named_labels(
+    rules: &[Rule],
+    brokers: &[Broker],
+    labels: &LabelTable,
+) -> Result<(), ModelError> {
+    let carried = |label: LabelIdx| brokers.iter().any(|b| b.listed && b.label(label).is_some());
+    for rule in rules {
+        for (position, &label) in rule.survive.iter().enumerate() {
+            if !carried(label) {
+                return Err(ModelError::BadRule {
+                    place: format!("rules[{}].survive[{position}]", rule.index),
+                    message: format!("no broker has the label '{}'", labels.label_name(label)),
+                });
+            }
+        }
+        for &(label, value) in &rule.leader {
+            if !brokers
+                .iter()
+                .any(|b| b.listed && b.label(label) == Some(value))
+            {
+                return Err(ModelError::BadRule {
+                    place: format!("rules[{}].leader.{}", rule.index, labels.label_name(label)),
+                    message: format!("no broker has {}", labels.domain_name(label, value)),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The first rule whose pattern matches `name` whole; the implicit last rule matches everything.

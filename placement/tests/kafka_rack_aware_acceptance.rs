@@ -273,3 +273,26 @@ fn zone_outage_is_explained() {
     let ids = model.broker_ids(&outcome.changes[0].1);
     assert!(ids.iter().all(|&b| b <= 8), "{ids:?}");
 }
+
+#[test]
+fn leader_and_survive_typos_are_named() {
+    let mut policy = stretch_policy();
+    policy.rules[0].leader.insert("zone".into(), "az9".into());
+    let snapshot = kplace_placement::snapshot::Snapshot {
+        brokers: stretch_brokers(1),
+        ..Default::default()
+    };
+    let options = kplace_placement::model::ModelOptions::default();
+    let error = ClusterModel::build(&snapshot, &policy, &options).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "rules[0].leader.zone: no broker has zone=az9"
+    );
+    let mut policy = stretch_policy();
+    policy.rules[0].survive = vec!["zon".into()];
+    let error = ClusterModel::build(&snapshot, &policy, &options).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "rules[0].survive[0]: no broker has the label 'zon'"
+    );
+}
