@@ -11,7 +11,11 @@ use kplace_placement::model::{ClusterModel, ModelOptions};
 use kplace_placement::repair::repair;
 
 fn placement(c: &mut Criterion) {
-    let spec = StretchSpec { partitions: 100_000, brokers_per_cell: 20, ..StretchSpec::large() };
+    let spec = StretchSpec {
+        partitions: 100_000,
+        brokers_per_cell: 20,
+        ..StretchSpec::large()
+    };
     let snapshot = stretch_snapshot(&spec);
     let policy = stretch_policy();
     let json = serde_json::to_vec(&snapshot).expect("serialise");
@@ -28,7 +32,11 @@ fn placement(c: &mut Criterion) {
     group.bench_function("check", |b| b.iter(|| check(&model, &model.current)));
     group.bench_function("repair", |b| b.iter(|| repair(&model, &model.current)));
     group.bench_function("assign_new_topic_1000_partitions", |b| {
-        let request = AssignRequest { topic: "new".into(), partitions: 1_000, replication_factor: None };
+        let request = AssignRequest {
+            topic: "new".into(),
+            partitions: 1_000,
+            replication_factor: None,
+        };
         b.iter(|| assign(&model, &request).expect("assign"))
     });
     group.finish();

@@ -132,13 +132,21 @@ pub fn stretch_snapshot(spec: &StretchSpec) -> Snapshot {
             replicas,
             size: rng.exponential(2.0e8) as u64,
             load: if spec.with_load {
-                Load { network_in: produce, network_out: 3.0 * produce, cpu: produce / 1.0e5 }
+                Load {
+                    network_in: produce,
+                    network_out: 3.0 * produce,
+                    cpu: produce / 1.0e5,
+                }
             } else {
                 Load::default()
             },
         });
     }
-    Snapshot { brokers, partitions, ..Default::default() }
+    Snapshot {
+        brokers,
+        partitions,
+        ..Default::default()
+    }
 }
 
 /// The policy: RF 6, 2 per zone and 3 per Kubernetes cluster, zone and cluster from the rack.
@@ -148,9 +156,12 @@ pub fn stretch_policy() -> Policy {
         rules: vec![RuleSpec {
             topics: ".*".to_string(),
             replication_factor: Some(6),
-            spread: [("zone".to_string(), Spread::Even), ("cluster".to_string(), Spread::Even)]
-                .into_iter()
-                .collect(),
+            spread: [
+                ("zone".to_string(), Spread::Even),
+                ("cluster".to_string(), Spread::Even),
+            ]
+            .into_iter()
+            .collect(),
             min_insync_replicas: Some(3),
             survive: vec!["zone".to_string(), "cluster".to_string()],
             ..Default::default()
@@ -167,12 +178,21 @@ mod tests {
 
     #[test]
     fn broken_fraction_and_dead_brokers_show_up_in_check() {
-        let spec = StretchSpec { brokers_per_cell: 5, partitions: 2_000, partitions_per_topic: 50, ..StretchSpec::large() };
+        let spec = StretchSpec {
+            brokers_per_cell: 5,
+            partitions: 2_000,
+            partitions_per_topic: 50,
+            ..StretchSpec::large()
+        };
         let snapshot = stretch_snapshot(&spec);
         assert_eq!(snapshot.brokers.len(), 30);
         assert_eq!(snapshot.brokers.iter().filter(|b| !b.alive).count(), 3);
-        let model = ClusterModel::build(&snapshot, &stretch_policy(), &ModelOptions::default()).unwrap();
-        let mut broken: Vec<u32> = check(&model, &model.current).iter().map(|v| v.partition).collect();
+        let model =
+            ClusterModel::build(&snapshot, &stretch_policy(), &ModelOptions::default()).unwrap();
+        let mut broken: Vec<u32> = check(&model, &model.current)
+            .iter()
+            .map(|v| v.partition)
+            .collect();
         broken.dedup();
         // 10% zone-only plus those on the 3 dead of 30 brokers (about 1 - 0.9^6 of the rest).
         let fraction = broken.len() as f64 / 2_000.0;

@@ -53,14 +53,16 @@ impl Outputs {
                 for (temporary, _) in &staged {
                     let _ = std::fs::remove_file(temporary);
                 }
-                return Err(bad_input(format!("{}: cannot write: {e}", target.display())));
+                return Err(bad_input(format!(
+                    "{}: cannot write: {e}",
+                    target.display()
+                )));
             }
             staged.push((temporary, target.clone()));
         }
         for (temporary, target) in &staged {
-            std::fs::rename(temporary, target).map_err(|e| {
-                bad_input(format!("{}: cannot write: {e}", target.display()))
-            })?;
+            std::fs::rename(temporary, target)
+                .map_err(|e| bad_input(format!("{}: cannot write: {e}", target.display())))?;
         }
         Ok(())
     }

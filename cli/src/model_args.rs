@@ -15,7 +15,11 @@ use crate::files::{read_policy, read_snapshot};
 #[derive(Debug, Args)]
 pub struct ModelArgs {
     /// Snapshot of the cluster (JSON, as written by `kplace snapshot`).
-    #[arg(long, value_name = "FILE", required_unless_present = "bootstrap_server")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "bootstrap_server"
+    )]
     pub snapshot: Option<PathBuf>,
     /// Take the snapshot from a running cluster instead of --snapshot.
     #[arg(long, value_name = "HOST:PORT", conflicts_with = "snapshot")]
@@ -33,8 +37,6 @@ pub struct ModelArgs {
 
 /// The loaded inputs and the model built from them.
 pub struct LoadedModel {
-    /// The snapshot as read.
-    pub snapshot: Snapshot,
     /// The policy as read.
     pub policy: Policy,
     /// The compiled model.
@@ -95,11 +97,7 @@ impl ModelArgs {
             };
             bad_input(format!("{}: {error}", source.display()))
         })?;
-        Ok(LoadedModel {
-            snapshot,
-            policy,
-            model,
-        })
+        Ok(LoadedModel { policy, model })
     }
 }
 

@@ -12,5 +12,7 @@ pub fn json<T: Serialize>(value: &T) -> Result<(), CliError> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     serde_json::to_writer_pretty(&mut out, value)
         .map_err(|e| CliError::Internal(format!("cannot serialise report: {e}")))?;
-    writeln!(out).and_then(|()| out.flush()).map_err(|e| CliError::Internal(format!("stdout: {e}")))
+    writeln!(out)
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Internal(format!("stdout: {e}")))
 }

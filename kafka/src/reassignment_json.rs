@@ -1,34 +1,13 @@
 //! Kafka's reassignment JSON, as `kafka-reassign-partitions` reads and writes it:
 //! `{"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2,3]}]}`.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::KafkaError;
 
-/// A whole reassignment file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReassignmentJson {
-    /// Always 1.
-    pub version: u32,
-    /// One entry per partition to move.
-    pub partitions: Vec<ReassignmentEntry>,
-}
-
-/// One partition's target replicas.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReassignmentEntry {
-    /// Topic name.
-    pub topic: String,
-    /// Partition number.
-    pub partition: i32,
-    /// Target replicas, preferred leader first.
-    pub replicas: Vec<i32>,
-    /// Target log dirs; kplace accepts only "any" (or none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_dirs: Option<Vec<String>>,
-}
+/// The reassignment file and its entries are the placement crate's types (one definition of
+/// Kafka's format for writing and reading).
+pub use kplace_placement::reassignment::{ReassignmentEntry, ReassignmentFile as ReassignmentJson};
 
 /// One move: a partition and its target replicas.
 #[derive(Debug, Clone, PartialEq, Eq)]

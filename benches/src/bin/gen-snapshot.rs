@@ -45,7 +45,15 @@ enum Workload {
 
 fn main() -> std::io::Result<()> {
     match Args::parse().workload {
-        Workload::Stretch { out, partitions, brokers_per_cell, broken, dead, seed, with_load } => {
+        Workload::Stretch {
+            out,
+            partitions,
+            brokers_per_cell,
+            broken,
+            dead,
+            seed,
+            with_load,
+        } => {
             let spec = StretchSpec {
                 partitions,
                 brokers_per_cell,
@@ -61,7 +69,11 @@ fn main() -> std::io::Result<()> {
     }
 }
 
-fn write<T: serde::Serialize>(prefix: &std::path::Path, kind: &str, value: &T) -> std::io::Result<()> {
+fn write<T: serde::Serialize>(
+    prefix: &std::path::Path,
+    kind: &str,
+    value: &T,
+) -> std::io::Result<()> {
     let path = PathBuf::from(format!("{}.{kind}.json", prefix.display()));
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;

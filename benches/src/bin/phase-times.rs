@@ -40,7 +40,10 @@ fn main() {
     lap("check");
     let outcome = kplace_placement::repair::repair(&model, &model.current);
     lap("repair");
-    let inputs = PlanInputs { policy, excluded_brokers: Vec::new() };
+    let inputs = PlanInputs {
+        policy,
+        excluded_brokers: Vec::new(),
+    };
     let plan = kplace_optimizer::spread_plan::plan_spread(&model, inputs).expect("feasible");
     lap("plan (again)");
     let json = serde_json::to_vec(&plan.reassignment_file()).expect("json");
@@ -61,7 +64,12 @@ fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     // Fields after the name start at state (3rd field overall); utime is 14th, stime 15th.
     (ticks(11) + ticks(12)) / 100.0
 }

@@ -91,7 +91,13 @@ pub fn run(args: AssignArgs) -> Result<ExitCode, CliError> {
             let replica_assignment: Vec<String> = file
                 .partitions
                 .iter()
-                .map(|e| e.replicas.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(":"))
+                .map(|e| {
+                    e.replicas
+                        .iter()
+                        .map(|b| b.to_string())
+                        .collect::<Vec<_>>()
+                        .join(":")
+                })
                 .collect();
             println!("--replica-assignment {}", replica_assignment.join(","));
         }

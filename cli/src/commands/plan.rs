@@ -157,7 +157,7 @@ pub fn print_summary(plan: &Plan) {
         "Plan: {} partitions change, {} replica moves ({}), {} leader moves.",
         t.partitions_changed,
         t.replica_moves,
-        human_bytes(t.bytes_to_move),
+        kplace_report::render::units::bytes(t.bytes_to_move as f64),
         t.leader_moves
     );
     println!("{:<22} {:<5} {:<28} after", "goal", "hard", "before");
@@ -178,21 +178,5 @@ pub fn goal_status(state: &GoalState) -> String {
         "satisfied".to_string()
     } else {
         format!("violated ({}, score {:.2})", state.violations, state.score)
-    }
-}
-
-/// Bytes in binary units, e.g. `48.2 GiB`.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }
