@@ -1,5 +1,7 @@
 //! `kplace cancel` leaves no reassignment running and no throttle config behind.
 
+use std::time::Duration;
+
 use super::{no_throttles, slow_moves};
 use crate::kafka_support::Cluster;
 
@@ -24,16 +26,16 @@ pub fn run(cluster: &Cluster) {
     );
     let run = cluster.kplace(&["cancel", "--bootstrap-server", &cluster.bootstrap]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        cluster.in_flight().is_empty(),
-        "cancel leaves no reassignment running"
+    // Metadata reaches every broker asynchronously: poll briefly rather than read once.
+    cluster.wait_until(
+        "cancel to leave no reassignment running",
+        Duration::from_secs(30),
+        || cluster.in_flight().is_empty(),
     );
-    assert!(
-        cluster
-            .replicas("cancelled")
-            .values()
-            .all(|r| r == &vec![1, 3]),
-        "cancelled moves are rolled back"
+    cluster.wait_until(
+        "the cancelled moves to be rolled back to [1, 3]",
+        Duration::from_secs(30),
+        || cluster.replicas("cancelled").values().all(|r| r == &vec![1, 3]),
     );
     no_throttles(cluster, "cancelled");
 }
