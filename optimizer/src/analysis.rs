@@ -63,23 +63,6 @@ impl Tally {
     }
 }
 
-/// The labels the policy uses (spread and survive), in label-index order.
-fn analysed_labels(model: &ClusterModel) -> Vec<LabelIdx> {
-    let mut labels: Vec<LabelIdx> = model
-        .rules
-        .iter()
-        .flat_map(|rule| {
-            rule.spread
-                .iter()
-                .map(|(l, _)| *l)
-                .chain(rule.survive.iter().copied())
-        })
-        .collect();
-    labels.sort_unstable();
-    labels.dedup();
-    labels
-}
-
 /// The `min.insync.replicas` that applies to a partition.
 pub fn min_isr(model: &ClusterModel, partition: PartitionIdx) -> u32 {
     let topic = &model.topics[model.partitions[partition as usize].topic as usize];
@@ -230,7 +213,7 @@ impl Counters {
 
 /// Analyses every scenario for an assignment (indexed like the model's partitions).
 pub fn analyze(model: &ClusterModel, assignment: &[Replicas]) -> FailureAnalysis {
-    let labels = analysed_labels(model);
+    let labels = model.policy_labels();
     let counters = assignment
         .par_iter()
         .with_min_len(16_384)

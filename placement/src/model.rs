@@ -301,6 +301,23 @@ impl ClusterModel {
         self.topic_index.get(name).copied()
     }
 
+    /// The labels the policy uses (spread or survive), in label-index order, each once.
+    pub fn policy_labels(&self) -> Vec<LabelIdx> {
+        let mut labels: Vec<LabelIdx> = self
+            .rules
+            .iter()
+            .flat_map(|rule| {
+                rule.spread
+                    .iter()
+                    .map(|(l, _)| *l)
+                    .chain(rule.survive.iter().copied())
+            })
+            .collect();
+        labels.sort_unstable();
+        labels.dedup();
+        labels
+    }
+
     /// Dense index of partition `number` of topic `topic`.
     pub fn partition_index(&self, topic: &str, number: i32) -> Option<PartitionIdx> {
         let topic = &self.topics[self.topic(topic)? as usize];

@@ -84,18 +84,7 @@ pub struct HeatmapKey {
 /// The labels the policy uses (spread or survive), the one with the most values first (zones
 /// before Kubernetes clusters, typically), then by name.
 pub fn policy_labels(model: &ClusterModel) -> Vec<LabelIdx> {
-    let mut labels: Vec<LabelIdx> = model
-        .rules
-        .iter()
-        .flat_map(|rule| {
-            rule.spread
-                .iter()
-                .map(|(l, _)| *l)
-                .chain(rule.survive.iter().copied())
-        })
-        .collect();
-    labels.sort_unstable();
-    labels.dedup();
+    let mut labels = model.policy_labels();
     labels.sort_by(|&a, &b| {
         let values = |l: LabelIdx| std::cmp::Reverse(model.labels.value_count(l));
         values(a)
