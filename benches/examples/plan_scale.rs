@@ -69,6 +69,11 @@ fn workload(name: &str) -> Option<(Snapshot, Policy, PlanRequest)> {
 }
 
 fn main() {
+    // `RUST_LOG=kplace_optimizer=debug` prints each goal's turn with its time.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let name = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "cruise-control".to_string());

@@ -3,6 +3,8 @@
 //! so hard goals met early stay met. A hard goal still violated after its turn stops the run with
 //! its typed explanation.
 
+use std::time::Instant;
+
 use kplace_placement::model::{Assignment, ClusterModel};
 
 use crate::goals::{Goal, GoalRun};
@@ -78,15 +80,23 @@ pub fn optimize_observed(
         .map(|(_, _, s)| s)
         .collect();
     let mut state = ClusterState::new(model, start);
-    for _ in 0..MAX_PASSES {
+    for pass in 0..MAX_PASSES {
         let mut applied = 0;
         for index in 0..goals.len() {
             let (earlier, rest) = goals.split_at_mut(index);
             let goal = &mut rest[0];
+            let started = Instant::now();
             goal.prepare(&state, limits);
             let mut run = GoalRun::new(&mut state, limits, earlier);
             goal.optimize(&mut run)?;
             applied += run.applied();
+            tracing::debug!(
+                goal = goal.name(),
+                pass,
+                applied = run.applied(),
+                ms = started.elapsed().as_millis() as u64,
+                "goal turn"
+            );
             if goal.hard() && !goal.state(&state).satisfied {
                 return Err(goal.failure(&state));
             }
