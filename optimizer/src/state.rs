@@ -52,6 +52,10 @@ pub struct ClusterState<'m> {
     leaders: Vec<Option<BrokerIdx>>,
     stats: Vec<BrokerStats>,
     topic_counts: Vec<u32>,
+    /// Per partition: whether its replica list differs from the model's current one. Most
+    /// questions about "copies the plan makes" are answered from this flag alone, without reading
+    /// the (heap-allocated, cache-cold) original list.
+    changed: Vec<bool>,
 }
 
 impl<'m> ClusterState<'m> {
@@ -63,6 +67,7 @@ impl<'m> ClusterState<'m> {
             leaders: vec![None; assignment.len()],
             stats: vec![BrokerStats::default(); brokers],
             topic_counts: vec![0; model.topics.len() * brokers],
+            changed: vec![false; assignment.len()],
             assignment,
         };
         for partition in 0..state.assignment.len() as PartitionIdx {
@@ -70,6 +75,7 @@ impl<'m> ClusterState<'m> {
             state.leaders[partition as usize] = leader;
             let replicas = std::mem::take(&mut state.assignment[partition as usize]);
             state.count(partition, &replicas, leader, true);
+            state.changed[partition as usize] = replicas != model.current[partition as usize];
             state.assignment[partition as usize] = replicas;
         }
         state
@@ -103,6 +109,30 @@ impl<'m> ClusterState<'m> {
     /// Replicas of `topic` on broker `broker`.
     pub fn topic_count(&self, topic: TopicIdx, broker: BrokerIdx) -> u32 {
         self.topic_counts[topic as usize * self.model.brokers.len() + broker as usize]
+    }
+
+    /// Whether the plan so far changes `partition`'s replica list.
+    pub fn is_changed(&self, partition: PartitionIdx) -> bool {
+        self.changed[partition as usize]
+    }
+
+    /// Whether a replica of `partition` on broker `b` would be a copy the plan makes: `b` did not
+    /// hold the partition before the plan.
+    pub fn is_new_copy(&self, partition: PartitionIdx, b: BrokerIdx) -> bool {
+        let index = partition as usize;
+        if self.changed[index] {
+            !self.model.current[index].contains(&b)
+        } else {
+            !self.assignment[index].contains(&b)
+        }
+    }
+
+    /// Whether moving `partition`'s replica from `from` to `to` copies no more data than the plan
+    /// already does: the replica on `from` is a copy the plan makes anyway, or `to` held it
+    /// before. Only partitions the plan already changes have such moves.
+    pub fn is_free_move(&self, partition: PartitionIdx, from: BrokerIdx, to: BrokerIdx) -> bool {
+        self.changed[partition as usize]
+            && (self.is_new_copy(partition, from) || !self.is_new_copy(partition, to))
     }
 
     /// Per broker, the partitions it holds a replica of, ascending.
@@ -173,8 +203,10 @@ impl<'m> ClusterState<'m> {
         for change in &proposal.changes {
             self.count(change.partition, &change.old, change.old_leader, false);
             self.count(change.partition, &change.new, change.new_leader, true);
-            self.assignment[change.partition as usize] = change.new.clone();
-            self.leaders[change.partition as usize] = change.new_leader;
+            let index = change.partition as usize;
+            self.changed[index] = change.new != self.model.current[index];
+            self.assignment[index] = change.new.clone();
+            self.leaders[index] = change.new_leader;
         }
     }
 

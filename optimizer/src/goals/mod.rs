@@ -19,6 +19,7 @@ use crate::state::{ClusterState, Proposal};
 pub mod band;
 pub mod capacity;
 pub mod demote;
+pub mod destinations;
 pub mod domain_survival;
 pub mod leader_preference;
 pub mod rebalance;

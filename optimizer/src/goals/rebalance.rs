@@ -2,10 +2,11 @@
 //! leadership changes first (no data moves), then replica moves of the partitions that relieve
 //! the most load per byte copied.
 
-use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
+use kplace_placement::model::{BrokerIdx, PartitionIdx};
 
 use crate::action::Action;
 use crate::goals::band::Band;
+use crate::goals::destinations::same_domain;
 use crate::goals::GoalRun;
 use crate::resource::Resource;
 
@@ -54,7 +55,7 @@ fn candidates(
         .filter_map(|p| {
             let load = resource.replica_load(model, p, run.state.leader(p) == Some(b));
             let per_byte = load / (model.partitions[p as usize].size as f64 + 1.0);
-            (load > 0.0).then_some((!is_new_copy(model, p, b), per_byte, load, p))
+            (load > 0.0).then_some((!run.state.is_new_copy(p, b), per_byte, load, p))
         })
         .collect();
     out.sort_by(|a, b| {
@@ -67,23 +68,6 @@ fn candidates(
         .map(|(_, _, _, p)| p)
         .take(CANDIDATES_PER_BROKER)
         .collect()
-}
-
-/// Whether the replica of `partition` on `b` is one the plan already copies there: moving it on
-/// costs no more data than the plan already moves.
-fn is_new_copy(model: &ClusterModel, partition: PartitionIdx, b: BrokerIdx) -> bool {
-    !model.current[partition as usize].contains(&b)
-}
-
-/// Whether moving `partition`'s replica from `from` to `to` copies no more data than the plan
-/// already does: the replica on `from` is a copy the plan makes anyway, or `to` held it before.
-fn is_free_move(
-    model: &ClusterModel,
-    partition: PartitionIdx,
-    from: BrokerIdx,
-    to: BrokerIdx,
-) -> bool {
-    is_new_copy(model, partition, from) || !is_new_copy(model, partition, to)
 }
 
 /// The two phases of every search for moves: first moves that copy nothing more, then any.
@@ -101,10 +85,6 @@ fn destinations(run: &GoalRun<'_, '_>, resource: Resource) -> Vec<BrokerIdx> {
             .then(a.cmp(&b))
     });
     out
-}
-
-fn same_domain(model: &ClusterModel, a: BrokerIdx, b: BrokerIdx) -> bool {
-    model.brokers[a as usize].labels == model.brokers[b as usize].labels
 }
 
 /// Tries to hand leadership of `partition` from `b` to another replica.
@@ -155,13 +135,13 @@ fn try_move(
         .iter()
         .copied()
         .filter(|&d| d != from && !run.state.replicas(partition).contains(&d))
-        .filter(|&d| !free_only || is_free_move(model, partition, from, d))
+        .filter(|&d| !free_only || run.state.is_free_move(partition, from, d))
         .collect();
     // Brokers that held the replica before the plan first (moving back copies nothing), then the
     // same failure domain, then the rest.
     let (back, others): (Vec<BrokerIdx>, Vec<BrokerIdx>) = free
         .into_iter()
-        .partition(|&d| !is_new_copy(model, partition, d));
+        .partition(|&d| !run.state.is_new_copy(partition, d));
     let (near, far): (Vec<BrokerIdx>, Vec<BrokerIdx>) = others
         .into_iter()
         .partition(|&d| same_domain(model, from, d));
@@ -205,7 +185,7 @@ fn try_reroute(
     let copies: Vec<BrokerIdx> = current
         .iter()
         .copied()
-        .filter(|&b| b != from && is_new_copy(model, partition, b))
+        .filter(|&b| b != from && run.state.is_new_copy(partition, b))
         .collect();
     for &back in &dropped {
         if !model.brokers[back as usize].eligible() {
@@ -337,7 +317,12 @@ fn pull(
     let mut moved = false;
     let mut budget = PULL_ATTEMPTS_PER_BROKER;
     'sources: for &s in sources {
-        let keep = |p: PartitionIdx| !free_only || is_free_move(model, p, s, u);
+        // Free: a leadership handoff to `u`, or a replica move that copies nothing more.
+        let keep = |p: PartitionIdx| {
+            !free_only
+                || (resource.follows_leadership() && run.state.replicas(p).contains(&u))
+                || run.state.is_free_move(p, s, u)
+        };
         for p in candidates(run, resource, &hosted[s as usize], s, keep) {
             if !below(run) || budget == 0 {
                 break 'sources;

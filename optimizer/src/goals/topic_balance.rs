@@ -6,11 +6,17 @@ use kplace_placement::model::{BrokerIdx, PartitionIdx, TopicIdx};
 use rayon::prelude::*;
 
 use crate::action::Action;
+use crate::goals::destinations::Rejections;
 use crate::goals::{Goal, GoalRun, EXAMPLES};
 use crate::hard_failure::HardGoalFailure;
 use crate::limits::Limits;
 use crate::plan::GoalState;
 use crate::state::{ClusterState, Proposal};
+
+/// Destinations tried per replica moved off a broker.
+const DESTINATIONS_PER_REPLICA: usize = 12;
+/// Replicas tried per broker that pulls a topic's replicas.
+const SOURCES_PER_BROKER: usize = 64;
 
 /// The topic-balance goal.
 pub struct TopicBalanceGoal {
@@ -81,6 +87,109 @@ impl TopicBalanceGoal {
         }
         !strictly || will < was
     }
+
+    /// Moves replicas of topic `t` off broker `b` (above the topic's bound) onto `receivers`
+    /// that have room for the topic, fewest of the topic first; copies the plan already makes
+    /// are moved first.
+    fn shed(
+        &self,
+        run: &mut GoalRun<'_, '_>,
+        t: TopicIdx,
+        b: BrokerIdx,
+        receivers: &[BrokerIdx],
+        rejections: &mut Rejections,
+    ) {
+        let model = run.state.model();
+        let mut to: Vec<BrokerIdx> = receivers
+            .iter()
+            .copied()
+            .filter(|&d| rejections.worth_trying(d))
+            .filter(|&d| run.state.topic_count(t, d) < self.range(t, d).1)
+            .collect();
+        if to.is_empty() {
+            return;
+        }
+        to.sort_by_key(|&d| {
+            (
+                run.state.topic_count(t, d),
+                run.state.stats()[d as usize].replicas,
+                d,
+            )
+        });
+        let mut mine: Vec<PartitionIdx> = model.topics[t as usize]
+            .partitions
+            .iter()
+            .copied()
+            .filter(|&p| run.state.replicas(p).contains(&b))
+            .collect();
+        // Copies the plan already makes first (moving them on copies nothing more).
+        mine.sort_by_key(|&p| {
+            (
+                !run.state.is_new_copy(p, b),
+                model.partitions[p as usize].size,
+                p,
+            )
+        });
+        let own = |p: &Proposal, s: &ClusterState<'_>| self.own_accepts(p, s, true);
+        for p in mine {
+            if run.state.topic_count(t, b) <= self.range(t, b).1 {
+                break;
+            }
+            let free: Vec<BrokerIdx> = to
+                .iter()
+                .copied()
+                .filter(|&d| rejections.worth_trying(d) && !run.state.replicas(p).contains(&d))
+                .take(DESTINATIONS_PER_REPLICA)
+                .collect();
+            for d in free {
+                let action = Action::Move {
+                    partition: p,
+                    from: b,
+                    to: d,
+                };
+                let applied = run.try_apply(action, own);
+                rejections.record(d, applied);
+                if applied {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Moves replicas of topic `t` onto broker `b` (below the topic's bound) from the brokers
+    /// holding the most of the topic.
+    fn pull(
+        &self,
+        run: &mut GoalRun<'_, '_>,
+        t: TopicIdx,
+        b: BrokerIdx,
+        rejections: &mut Rejections,
+    ) {
+        let model = run.state.model();
+        let mut from: Vec<(u32, PartitionIdx, BrokerIdx)> = model.topics[t as usize]
+            .partitions
+            .iter()
+            .filter(|&&p| !run.state.replicas(p).contains(&b))
+            .flat_map(|&p| run.state.replicas(p).iter().map(move |&s| (p, s)))
+            .map(|(p, s)| (u32::MAX - run.state.topic_count(t, s), p, s))
+            .collect();
+        from.sort_unstable();
+        let own = |p: &Proposal, s: &ClusterState<'_>| self.own_accepts(p, s, true);
+        for (_, p, s) in from.into_iter().take(SOURCES_PER_BROKER) {
+            if run.state.topic_count(t, b) >= self.range(t, b).0 || !rejections.worth_trying(b) {
+                break;
+            }
+            if !run.state.replicas(p).contains(&b) {
+                let action = Action::Move {
+                    partition: p,
+                    from: s,
+                    to: b,
+                };
+                let applied = run.try_apply(action, own);
+                rejections.record(b, applied);
+            }
+        }
+    }
 }
 
 impl Goal for TopicBalanceGoal {
@@ -141,83 +250,15 @@ impl Goal for TopicBalanceGoal {
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
         let model = run.state.model();
+        let receivers: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+            .filter(|&d| run.limits.may_receive(model, d))
+            .collect();
+        let mut rejections = Rejections::new(model.brokers.len());
         for (t, b, _) in self.offenders(run.state) {
-            let over = run.state.topic_count(t, b) > self.range(t, b).1;
-            let topic = &model.topics[t as usize];
-            let own = |p: &Proposal, s: &ClusterState<'_>| self.own_accepts(p, s, true);
-            if over {
-                let mut mine: Vec<PartitionIdx> = topic
-                    .partitions
-                    .iter()
-                    .copied()
-                    .filter(|&p| run.state.replicas(p).contains(&b))
-                    .collect();
-                // Copies the plan already makes first (moving them on copies nothing more).
-                mine.sort_by_key(|&p| {
-                    let original = model.current[p as usize].contains(&b);
-                    (original, model.partitions[p as usize].size, p)
-                });
-                let mut to: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
-                    .filter(|&d| run.limits.may_receive(model, d))
-                    .filter(|&d| run.state.topic_count(t, d) < self.range(t, d).1)
-                    .collect();
-                if to.is_empty() {
-                    continue;
-                }
-                to.sort_by_key(|&d| {
-                    (
-                        run.state.topic_count(t, d),
-                        run.state.stats()[d as usize].replicas,
-                        d,
-                    )
-                });
-                for p in mine {
-                    if run.state.topic_count(t, b) <= self.range(t, b).1 {
-                        break;
-                    }
-                    let free: Vec<BrokerIdx> = to
-                        .iter()
-                        .copied()
-                        .filter(|&d| !run.state.replicas(p).contains(&d))
-                        .take(12)
-                        .collect();
-                    for d in free {
-                        if run.try_apply(
-                            Action::Move {
-                                partition: p,
-                                from: b,
-                                to: d,
-                            },
-                            own,
-                        ) {
-                            break;
-                        }
-                    }
-                }
-            } else if run.limits.may_receive(model, b) {
-                let mut from: Vec<(u32, PartitionIdx, BrokerIdx)> = topic
-                    .partitions
-                    .iter()
-                    .filter(|&&p| !run.state.replicas(p).contains(&b))
-                    .flat_map(|&p| run.state.replicas(p).iter().map(move |&s| (p, s)))
-                    .map(|(p, s)| (u32::MAX - run.state.topic_count(t, s), p, s))
-                    .collect();
-                from.sort_unstable();
-                for (_, p, s) in from.into_iter().take(64) {
-                    if run.state.topic_count(t, b) >= self.range(t, b).0 {
-                        break;
-                    }
-                    if !run.state.replicas(p).contains(&b) {
-                        run.try_apply(
-                            Action::Move {
-                                partition: p,
-                                from: s,
-                                to: b,
-                            },
-                            own,
-                        );
-                    }
-                }
+            if run.state.topic_count(t, b) > self.range(t, b).1 {
+                self.shed(run, t, b, &receivers, &mut rejections);
+            } else if receivers.binary_search(&b).is_ok() && rejections.worth_trying(b) {
+                self.pull(run, t, b, &mut rejections);
             }
         }
         Ok(())
