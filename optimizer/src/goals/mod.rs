@@ -24,6 +24,7 @@ pub mod domain_survival;
 pub mod leader_preference;
 pub mod rebalance;
 pub mod spread;
+pub mod swap;
 pub mod topic_balance;
 
 /// How many human-readable examples a goal state carries.

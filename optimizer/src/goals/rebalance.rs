@@ -1,12 +1,13 @@
 //! Bringing every broker into a [`Band`]: brokers above it shed load, brokers below it pull load,
 //! leadership changes first (no data moves), then replica moves of the partitions that relieve
-//! the most load per byte copied.
+//! the most load per byte copied, then swaps ([`crate::goals::swap`]) where moves are turned down.
 
 use kplace_placement::model::{BrokerIdx, PartitionIdx};
 
 use crate::action::Action;
 use crate::goals::band::Band;
 use crate::goals::destinations::same_domain;
+use crate::goals::swap::try_swap;
 use crate::goals::GoalRun;
 use crate::resource::Resource;
 
@@ -18,6 +19,10 @@ const DESTINATIONS_PER_REPLICA: usize = 12;
 const PULL_ATTEMPTS_PER_BROKER: usize = 40_000;
 /// Candidate replicas tried per broker before moving on (bounds the work on hopeless brokers).
 const CANDIDATES_PER_BROKER: usize = 4_000;
+/// Brokers furthest the other way that a broker outside the band tries swaps with.
+const SWAP_PARTNERS: usize = 8;
+/// Swaps applied per pair of brokers and round at most.
+const SWAPS_PER_PAIR: usize = 1_000;
 
 /// Moves load until every broker is within `band` or nothing more can be done.
 pub fn rebalance(run: &mut GoalRun<'_, '_>, band: &Band) {
@@ -27,10 +32,55 @@ pub fn rebalance(run: &mut GoalRun<'_, '_>, band: &Band) {
     for _ in 0..ROUNDS {
         let shed = shed(run, band, resource);
         let filled = fill(run, band, resource);
-        if !(shed || filled) {
+        let swapped = swaps(run, band, resource);
+        if !(shed || filled || swapped) {
             break;
         }
     }
+}
+
+/// Brokers still outside the band after the moves exchange replicas with the brokers furthest the
+/// other way ([`try_swap`]). Only loads that differ between replicas can be evened out this way,
+/// so replica and leader counts never swap. Returns whether anything was swapped.
+fn swaps(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
+    if resource.is_count() {
+        return false;
+    }
+    let offenders = band.offenders(run.state);
+    if offenders.is_empty() {
+        return false;
+    }
+    let model = run.state.model();
+    let hosted = run.state.hosted();
+    let mut by_load: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+        .filter(|&b| run.limits.may_receive(model, b))
+        .collect();
+    by_load.sort_by(|&a, &b| {
+        value(run, resource, a)
+            .total_cmp(&value(run, resource, b))
+            .then(a.cmp(&b))
+    });
+    let mut swapped = false;
+    for (b, _) in offenders {
+        let over = value(run, resource, b) > band.hi[b as usize];
+        let partners: Vec<BrokerIdx> = if over {
+            by_load.iter().copied().take(SWAP_PARTNERS).collect()
+        } else {
+            by_load.iter().rev().copied().take(SWAP_PARTNERS).collect()
+        };
+        for other in partners.into_iter().filter(|&o| o != b) {
+            let (heavy, light) = if over { (b, other) } else { (other, b) };
+            let mut budget = SWAPS_PER_PAIR;
+            while budget > 0
+                && band.broker_excess(run.state, b) > 0.0
+                && try_swap(run, band, resource, &hosted, heavy, light)
+            {
+                budget -= 1;
+                swapped = true;
+            }
+        }
+    }
+    swapped
 }
 
 fn value(run: &GoalRun<'_, '_>, resource: Resource, b: BrokerIdx) -> f64 {
