@@ -179,6 +179,39 @@ impl Band {
     }
 }
 
+/// What one rebalancing pass aims at: bring `band` in while every band of `keep` (the other bands
+/// of the same goal, e.g. the capacity goal's other resources) ends no worse. Dereferences to
+/// `band`.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'b> {
+    /// The band to meet.
+    pub band: &'b Band,
+    /// Bands that must accept every action too.
+    pub keep: &'b [Band],
+}
+
+impl<'b> Target<'b> {
+    /// A band alone.
+    pub fn alone(band: &'b Band) -> Target<'b> {
+        Target { band, keep: &[] }
+    }
+
+    /// Whether the goal wants `proposal`: it brings the band closer and no kept band is worse.
+    pub fn wants(&self, proposal: &Proposal) -> bool {
+        self.band.accepts(proposal)
+            && self.band.improves(proposal)
+            && self.keep.iter().all(|k| k.accepts(proposal))
+    }
+}
+
+impl std::ops::Deref for Target<'_> {
+    type Target = Band;
+
+    fn deref(&self) -> &Band {
+        self.band
+    }
+}
+
 fn round(value: f64) -> String {
     if value.is_infinite() {
         if value > 0.0 { "inf" } else { "-inf" }.to_string()
@@ -229,7 +262,7 @@ impl Goal for BandGoal {
     }
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
-        rebalance(run, &self.band);
+        rebalance(run, &Target::alone(&self.band));
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! broker's capacity (where the snapshot gives one), and replicas under a configured maximum.
 
 use crate::config::GoalConfig;
-use crate::goals::band::Band;
+use crate::goals::band::{Band, Target};
 use crate::goals::rebalance::rebalance;
 use crate::goals::{Goal, GoalRun};
 use crate::hard_failure::{CapacityExcess, HardGoalFailure};
@@ -73,8 +73,15 @@ impl Goal for CapacityGoal {
     }
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
+        // Each resource in turn, never pushing another resource over its capacity.
         for band in &self.bands {
-            rebalance(run, band);
+            rebalance(
+                run,
+                &Target {
+                    band,
+                    keep: &self.bands,
+                },
+            );
         }
         Ok(())
     }

@@ -57,7 +57,10 @@ mod tests {
         for _ in 0..REJECTIONS_BEFORE_GIVING_UP - 1 {
             rejections.record(0, false);
         }
-        assert!(rejections.worth_trying(0), "an applied move resets the count");
+        assert!(
+            rejections.worth_trying(0),
+            "an applied move resets the count"
+        );
         rejections.record(0, false);
         assert!(!rejections.worth_trying(0));
         assert!(rejections.worth_trying(1), "counts are per destination");

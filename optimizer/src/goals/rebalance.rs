@@ -5,7 +5,7 @@
 use kplace_placement::model::{BrokerIdx, PartitionIdx};
 
 use crate::action::Action;
-use crate::goals::band::Band;
+use crate::goals::band::Target;
 use crate::goals::destinations::same_domain;
 use crate::goals::swap::try_swap;
 use crate::goals::GoalRun;
@@ -25,7 +25,7 @@ const SWAP_PARTNERS: usize = 8;
 const SWAPS_PER_PAIR: usize = 1_000;
 
 /// Moves load until every broker is within `band` or nothing more can be done.
-pub fn rebalance(run: &mut GoalRun<'_, '_>, band: &Band) {
+pub fn rebalance(run: &mut GoalRun<'_, '_>, band: &Target<'_>) {
     let Some(resource) = band.resource else {
         return;
     };
@@ -42,7 +42,7 @@ pub fn rebalance(run: &mut GoalRun<'_, '_>, band: &Band) {
 /// Brokers still outside the band after the moves exchange replicas with the brokers furthest the
 /// other way ([`try_swap`]). Only loads that differ between replicas can be evened out this way,
 /// so replica and leader counts never swap. Returns whether anything was swapped.
-fn swaps(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
+fn swaps(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> bool {
     if resource.is_count() {
         return false;
     }
@@ -140,7 +140,7 @@ fn destinations(run: &GoalRun<'_, '_>, resource: Resource) -> Vec<BrokerIdx> {
 /// Tries to hand leadership of `partition` from `b` to another replica.
 fn try_lead_away(
     run: &mut GoalRun<'_, '_>,
-    band: &Band,
+    band: &Target<'_>,
     resource: Resource,
     partition: PartitionIdx,
     b: BrokerIdx,
@@ -166,7 +166,7 @@ fn try_lead_away(
                 partition,
                 leader: c,
             },
-            |p, _| band.accepts(p) && band.improves(p),
+            |p, _| band.wants(p),
         )
     })
 }
@@ -174,7 +174,7 @@ fn try_lead_away(
 /// Tries to move `partition`'s replica from `from` to one of `to` (in order, same domain first).
 fn try_move(
     run: &mut GoalRun<'_, '_>,
-    band: &Band,
+    band: &Target<'_>,
     partition: PartitionIdx,
     from: BrokerIdx,
     to: &[BrokerIdx],
@@ -206,7 +206,7 @@ fn try_move(
                 from,
                 to: d,
             },
-            |p, _| band.accepts(p) && band.improves(p),
+            |p, _| band.wants(p),
         ) {
             return true;
         }
@@ -219,7 +219,7 @@ fn try_move(
 /// the spread, one of the plan's new copies moves to another broker (`to`, in order).
 fn try_reroute(
     run: &mut GoalRun<'_, '_>,
-    band: &Band,
+    band: &Target<'_>,
     partition: PartitionIdx,
     from: BrokerIdx,
     to: &[BrokerIdx],
@@ -263,7 +263,7 @@ fn try_reroute(
                     partition,
                     replicas,
                 };
-                if run.try_apply(action, |p, _| band.accepts(p) && band.improves(p)) {
+                if run.try_apply(action, |p, _| band.wants(p)) {
                     return true;
                 }
             }
@@ -273,7 +273,7 @@ fn try_reroute(
 }
 
 /// Brokers above the band give load away. Returns whether anything moved.
-fn shed(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
+fn shed(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> bool {
     let model = run.state.model();
     let over: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
         .filter(|&b| {
@@ -320,7 +320,7 @@ fn shed(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
 }
 
 /// Brokers below the band take load from the most loaded brokers. Returns whether anything moved.
-fn fill(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
+fn fill(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> bool {
     let model = run.state.model();
     let under: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
         .filter(|&b| run.limits.may_receive(model, b) || resource.follows_leadership())
@@ -353,7 +353,7 @@ fn fill(run: &mut GoalRun<'_, '_>, band: &Band, resource: Resource) -> bool {
 /// Moves load from `sources` (in order) onto the under-loaded broker `u`.
 fn pull(
     run: &mut GoalRun<'_, '_>,
-    band: &Band,
+    band: &Target<'_>,
     resource: Resource,
     u: BrokerIdx,
     sources: &[BrokerIdx],
@@ -378,9 +378,8 @@ fn pull(
                 break 'sources;
             }
             budget -= 1;
-            let own = |pr: &crate::state::Proposal, _: &crate::state::ClusterState<'_>| {
-                band.accepts(pr) && band.improves(pr)
-            };
+            let own =
+                |pr: &crate::state::Proposal, _: &crate::state::ClusterState<'_>| band.wants(pr);
             if resource.follows_leadership() && run.state.replicas(p).contains(&u) {
                 moved |= run.try_apply(
                     Action::Lead {

@@ -9,7 +9,7 @@
 use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
 
 use crate::action::Action;
-use crate::goals::band::Band;
+use crate::goals::band::Target;
 use crate::goals::GoalRun;
 use crate::resource::Resource;
 use crate::state::ClusterState;
@@ -56,7 +56,7 @@ fn fits(state: &ClusterState<'_>, partition: PartitionIdx, to: BrokerIdx) -> boo
 /// evening the two brokers out first. Returns whether a swap was applied.
 pub fn try_swap(
     run: &mut GoalRun<'_, '_>,
-    band: &Band,
+    band: &Target<'_>,
     resource: Resource,
     hosted: &[Vec<PartitionIdx>],
     heavy: BrokerIdx,
@@ -95,7 +95,7 @@ pub fn try_swap(
                 second,
                 second_broker: light,
             };
-            if run.try_apply(action, |p, _| band.accepts(p) && band.improves(p)) {
+            if run.try_apply(action, |p, _| band.wants(p)) {
                 return true;
             }
         }
