@@ -51,4 +51,16 @@ impl GoalConfig {
             Resource::Replicas | Resource::Leaders => 1.0,
         }
     }
+
+    /// The allowed deviation from the mean of a resource's balance goal.
+    pub fn balance_threshold(&self, resource: crate::resource::Resource) -> f64 {
+        use crate::resource::Resource;
+        match resource {
+            Resource::Replicas => self.replica_balance_threshold,
+            Resource::Leaders => self.leader_balance_threshold,
+            Resource::Disk | Resource::NetworkIn | Resource::NetworkOut | Resource::Cpu => {
+                self.resource_balance_threshold
+            }
+        }
+    }
 }

@@ -81,7 +81,7 @@ pub fn make_plan(model: &ClusterModel, request: &PlanRequest) -> Result<Plan, Pl
     let goals = request.build_goals()?;
     let limits = Limits::resolve(model, &request.operation)?;
     let start = if request.exact {
-        solve_exact(model, &limits, &request.config)?
+        solve_exact(model, &limits, &request.config)?.assignment
     } else {
         model.current.clone()
     };
