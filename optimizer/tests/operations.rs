@@ -13,7 +13,8 @@
 //!   fails (with a hard-goal error) only when the removed broker's cell has no other eligible
 //!   broker. With the hard goals alone the plan is the drain itself: partitions that neither held
 //!   the removed broker nor were broken stay exactly as they were, and a partition whose cell has
-//!   room loses exactly the replica on the removed broker.
+//!   room loses exactly the replica on the removed broker, which lands in that cell ("moves stay
+//!   close to what the drained brokers held").
 //! - `--demote-brokers`: the demoted broker leads no partition that has another eligible replica,
 //!   also when the snapshot's actual leader is not the preferred one; with leadership-only soft
 //!   goals, replica sets change only for broken partitions.
@@ -34,7 +35,11 @@
 //! - `leader: {cluster: k8s-a}` partitions are led from k8s-a as far as `leader-balance`, which
 //!   runs before `leader-preference` in the default order, lets them, and all of them when
 //!   `leader-preference` runs first;
-//! - a dead broker's replicas are all re-placed and the hard goals hold.
+//! - a dead broker's replicas are all re-placed and the hard goals hold, and (hard goals alone)
+//!   each goes to the dead broker's neighbour where it has room;
+//! - draining any broker of the stretch fixture (`fixtures/stretch/`) keeps each drained replica
+//!   of a valid partition in the drained broker's cell where it has room, and changes no other
+//!   valid partition beyond leadership moved off a broker over a capacity limit.
 
 use std::collections::BTreeSet;
 
@@ -278,6 +283,38 @@ fn drained(
     Ok(Some(after))
 }
 
+/// Partitions (except `skip`ped ones) that held a replica on `gone` and whose copy did not land
+/// in `gone`'s cell although the cell had room for it: "moves stay close to what the drained
+/// brokers held".
+fn strays(
+    model: &ClusterModel,
+    gone: BrokerIdx,
+    after: &[Vec<BrokerIdx>],
+    skip: &[bool],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (p, replicas) in after.iter().enumerate() {
+        let before = &model.current[p];
+        if skip[p] || !before.contains(&gone) {
+            continue;
+        }
+        let room = room(model, gone, before);
+        let close = matches!(copies(before, replicas)[..], [copy] if room.contains(&copy));
+        if !room.is_empty() && !close {
+            out.push(format!(
+                "{}: {:?} -> {:?} left broker {} ({}) although its cell has {:?}",
+                name(model, p),
+                model.broker_ids(before),
+                model.broker_ids(replicas),
+                model.brokers[gone as usize].id,
+                rack(model, gone),
+                model.broker_ids(&room)
+            ));
+        }
+    }
+    out
+}
+
 /// A valid stretch cluster of `per_cell` brokers per cell and `partitions` partitions of
 /// `events-0`/`events-1` (RF 3, one replica per zone, random brokers and order), `size` bytes each.
 fn spread_cluster(seed: u64, per_cell: usize, partitions: usize, size: u64) -> Snapshot {
@@ -389,6 +426,20 @@ proptest! {
                     model.broker_ids(before), model.broker_ids(replicas));
             }
         }
+    }
+
+    /// `--remove-brokers` with the hard goals alone: each drained replica of a valid partition
+    /// moves to a broker with the removed broker's labels when one is free for it.
+    #[test]
+    fn drained_replicas_stay_in_their_cell(snapshot in cluster(), pick in any::<Index>()) {
+        let id = pick_alive(&snapshot, pick);
+        let model = model_with(&snapshot, &ModelOptions { exclude_brokers: vec![id] });
+        let removed = model.broker(id).expect("removed broker is in the model");
+        let broken_before = broken(&support::model(&snapshot));
+        let plan = make_plan(&model, &request(&HARD_GOALS, Operation::default()));
+        let Some(after) = drained(&model, removed, plan)? else { return Ok(()) };
+        let strays = strays(&model, removed, &after, &broken_before);
+        prop_assert!(strays.is_empty(), "{}", strays.join("\n"));
     }
 
     /// `--demote-brokers`: the demoted broker leads nothing another eligible replica could lead;
@@ -735,4 +786,68 @@ fn a_dead_brokers_replicas_are_re_placed() {
         );
         assert_eq!(replicas.len(), 3, "{}", name(&model, p));
     }
+}
+
+/// Draining each alive broker of the stretch fixture (hard goals alone, so that the plan is the
+/// drain): every replica of a valid partition on it moves to a broker with its labels (same zone
+/// and Kubernetes cluster) when one is free for it, and valid partitions not on it keep their
+/// replicas; their leadership moves only off a broker that was over a capacity limit before.
+#[test]
+fn draining_a_fixture_broker_keeps_its_replicas_in_its_cell() {
+    let (snapshot, policy) = support::fixture("stretch");
+    let build = |exclude_brokers: Vec<BrokerId>| {
+        ClusterModel::build(&snapshot, &policy, &ModelOptions { exclude_brokers })
+            .expect("fixture builds")
+    };
+    let whole = build(Vec::new());
+    let broken = broken(&whole);
+    let over = over_capacity(&whole, &broker_stats(&whole, &whole.current));
+    let mut failures = Vec::new();
+    for id in alive(&snapshot) {
+        let model = build(vec![id]);
+        let removed = model.broker(id).expect("fixture broker");
+        let plan = make_plan(&model, &request(&HARD_GOALS, Operation::default()))
+            .unwrap_or_else(|e| panic!("removing broker {id}: {e}"));
+        assert!(
+            unmet_hard_goals(&plan).is_empty(),
+            "removing {id}: {:?}",
+            unmet_hard_goals(&plan)
+        );
+        let after = plan.apply_to(&model).expect("plan fits its model");
+        for (p, replicas) in after.iter().enumerate() {
+            let before = &model.current[p];
+            assert!(
+                !replicas.contains(&removed),
+                "removing {id}: {}",
+                name(&model, p)
+            );
+            if broken[p] || before.contains(&removed) || before == replicas {
+                continue;
+            }
+            let old_leader = leader_of(&model, p as PartitionIdx, before).expect("led");
+            assert!(
+                set(before) == set(replicas) && over[old_leader as usize],
+                "removing {id}: {} {:?} -> {:?} changed although valid and not on broker {id}",
+                name(&model, p),
+                model.broker_ids(before),
+                model.broker_ids(replicas)
+            );
+        }
+        failures.extend(strays(&model, removed, &after, &broken));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A dead broker's replicas (hard goals alone) move to its neighbour, the other broker with its
+/// labels, where that one does not hold the partition already.
+#[test]
+fn a_dead_brokers_replicas_move_to_its_neighbour() {
+    let mut snapshot = spread_cluster(5, 2, 24, GB);
+    snapshot.brokers[2].alive = false;
+    let model = model(&snapshot);
+    let dead = model.broker(3).expect("broker 3");
+    let plan = make_plan(&model, &request(&HARD_GOALS, Operation::default())).expect("a plan");
+    let after = plan.apply_to(&model).expect("plan fits its model");
+    let strays = strays(&model, dead, &after, &vec![false; after.len()]);
+    assert!(strays.is_empty(), "{}", strays.join("\n"));
 }
