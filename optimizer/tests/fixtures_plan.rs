@@ -4,38 +4,9 @@
 use kplace_optimizer::load_model::broker_stats;
 use kplace_optimizer::planner::{make_plan, PlanRequest};
 use kplace_placement::model::{ClusterModel, ModelOptions};
-use kplace_placement::parse::{parse_policy, parse_snapshot};
-use kplace_placement::snapshot::Snapshot;
 
-fn load(name: &str) -> (Snapshot, kplace_placement::policy::Policy) {
-    let dir = format!("{}/../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let snapshot = parse_snapshot(
-        &std::fs::read(format!("{dir}/snapshot.json")).unwrap(),
-        "snapshot",
-    )
-    .unwrap();
-    let policy = parse_policy(
-        &std::fs::read_to_string(format!("{dir}/policy.yaml")).unwrap(),
-        "policy",
-    )
-    .unwrap();
-    (snapshot, policy)
-}
-
-/// The snapshot with the plan's replica lists applied (leaders at the preferred position).
-fn applied(snapshot: &Snapshot, model: &ClusterModel, after: &[Vec<u32>]) -> Snapshot {
-    let mut next = snapshot.clone();
-    for spec in &mut next.partitions {
-        let p = model.partition_index(&spec.topic, spec.partition).unwrap();
-        let ids = model.broker_ids(&after[p as usize]);
-        if ids != spec.replicas {
-            spec.leader = None;
-            spec.isr = None;
-            spec.replicas = ids;
-        }
-    }
-    next
-}
+mod support;
+use support::{applied, fixture as load};
 
 #[test]
 fn default_goals_on_fixtures_meet_hard_goals_and_are_idempotent() {

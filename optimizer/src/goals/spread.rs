@@ -1,9 +1,13 @@
 //! `spread` (hard): every partition meets its rule (replication factor, per-label spread,
-//! eligible brokers only), repaired with the placement core's minimal-movement repair.
+//! eligible brokers only), repaired with the placement core's minimal-movement repair, each
+//! replacement then moved onto a neighbour of the replica it replaces where one is free.
+
+use std::collections::BTreeMap;
 
 use kplace_placement::broker_load::BrokerLoad;
 use kplace_placement::check::{check, check_partition, BoundsTable};
-use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
+use kplace_placement::labels::ValueIdx;
+use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx, Replicas};
 use kplace_placement::repair::repair_partitions;
 use kplace_placement::solver::PlacementSolver;
 
@@ -47,6 +51,89 @@ fn must_evacuate(model: &ClusterModel, replicas: &[BrokerIdx]) -> bool {
     replicas
         .iter()
         .any(|&b| !model.brokers[b as usize].eligible())
+}
+
+/// Eligible brokers grouped by their labels: a broker's neighbours are the eligible brokers with
+/// exactly its labels (the same rack, zone, Kubernetes cluster, ...).
+///
+/// The placement core fills a replaced replica's slot from the rule's cell, which for a rule that
+/// spreads over zones only is the whole zone: a drained `az1/k8s-a` broker's replica could land on
+/// `az1/k8s-b` although `az1/k8s-a` has room. Moves should stay close to what the drained or dead
+/// broker held, so each replacement is moved onto a neighbour of the replica it replaces when one
+/// is free; that neighbour is in the same cell of the rule, so the spread is unchanged.
+struct Neighbours<'m> {
+    groups: BTreeMap<&'m [Option<ValueIdx>], Vec<BrokerIdx>>,
+}
+
+impl<'m> Neighbours<'m> {
+    fn of(model: &'m ClusterModel) -> Self {
+        let mut groups: BTreeMap<&[Option<ValueIdx>], Vec<BrokerIdx>> = BTreeMap::new();
+        for (b, broker) in model.brokers.iter().enumerate() {
+            if broker.eligible() {
+                groups
+                    .entry(&broker.labels)
+                    .or_default()
+                    .push(b as BrokerIdx);
+            }
+        }
+        Neighbours { groups }
+    }
+
+    /// `repaired` (the placement core's new list for `partition`, whose list was `old`) with each
+    /// new replica that replaces a dropped one in the same cell of the rule but not on a broker
+    /// with its labels moved onto the least loaded such broker that is free. Keeps `load` current.
+    fn keep_close(
+        &self,
+        model: &ClusterModel,
+        partition: PartitionIdx,
+        old: &[BrokerIdx],
+        mut repaired: Replicas,
+        load: &mut BrokerLoad,
+    ) -> Replicas {
+        let labels = |b: BrokerIdx| model.brokers[b as usize].labels.as_slice();
+        let rule = model.rule_of(partition);
+        let same_cell = |a: BrokerIdx, b: BrokerIdx| {
+            rule.spread.iter().all(|&(label, _)| {
+                let value = |x: BrokerIdx| model.brokers[x as usize].label(label);
+                value(a) == value(b)
+            })
+        };
+        // Positions whose replica is kept, or already replaces a dropped one from its neighbours.
+        let mut settled: Vec<bool> = repaired.iter().map(|b| old.contains(b)).collect();
+        let mut pending = Vec::new();
+        for &dropped in old.iter().filter(|b| !repaired.contains(b)) {
+            match (0..repaired.len())
+                .find(|&i| !settled[i] && labels(repaired[i]) == labels(dropped))
+            {
+                Some(i) => settled[i] = true,
+                None => pending.push(dropped),
+            }
+        }
+        // A broker gone from the cluster has no known labels, so no neighbours.
+        for dropped in pending
+            .into_iter()
+            .filter(|&d| model.brokers[d as usize].listed)
+        {
+            let Some(i) =
+                (0..repaired.len()).find(|&i| !settled[i] && same_cell(repaired[i], dropped))
+            else {
+                continue;
+            };
+            let Some(&neighbour) = self.groups.get(labels(dropped)).and_then(|group| {
+                group
+                    .iter()
+                    .filter(|b| !repaired.contains(b))
+                    .min_by_key(|&&b| (load.replicas[b as usize], b))
+            }) else {
+                continue;
+            };
+            load.remove(&repaired, repaired.first().copied());
+            repaired[i] = neighbour;
+            load.add(&repaired, repaired.first().copied());
+            settled[i] = true;
+        }
+        repaired
+    }
 }
 
 impl Goal for SpreadGoal {
@@ -110,7 +197,15 @@ impl Goal for SpreadGoal {
         if !outcome.infeasible.is_empty() {
             return Err(HardGoalFailure::Spread(outcome.infeasible));
         }
+        let neighbours = Neighbours::of(model);
         for (partition, replicas) in outcome.changes {
+            let replicas = neighbours.keep_close(
+                model,
+                partition,
+                run.state.replicas(partition),
+                replicas,
+                &mut load,
+            );
             run.apply_if_accepted(
                 Action::Reassign {
                     partition,
