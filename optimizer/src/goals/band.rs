@@ -128,7 +128,10 @@ impl Band {
             was += self.excess(*b, resource.of(before));
             will += self.excess(*b, resource.of(after));
         }
-        will < was * (1.0 - 1e-12)
+        // A relative margin far above the rounding drift of incrementally kept float loads, so
+        // that a state reached by many actions and the same state summed afresh agree on what
+        // improves (otherwise planning again from a plan's result could find "improvements").
+        will < was * (1.0 - 1e-9)
     }
 
     /// Brokers outside the band, worst first, with their excess.
@@ -137,7 +140,7 @@ impl Band {
             .map(|b| (b, self.broker_excess(state, b)))
             .filter(|(_, e)| *e > 0.0)
             .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.sort_by(|a, b| stable(b.1).total_cmp(&stable(a.1)).then(a.0.cmp(&b.0)));
         out
     }
 
@@ -210,6 +213,18 @@ impl std::ops::Deref for Target<'_> {
     fn deref(&self) -> &Band {
         self.band
     }
+}
+
+/// `value` to nine significant digits. Loads are float sums kept up to date action by action, so
+/// the same state reached two ways differs in the last bits; ordering brokers by these rounded
+/// values makes near-ties break the same way (by broker index) whichever way the state was
+/// reached, and so makes plans idempotent.
+pub fn stable(value: f64) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let scale = 10f64.powi(8 - value.abs().log10().floor() as i32);
+    (value * scale).round() / scale
 }
 
 fn round(value: f64) -> String {

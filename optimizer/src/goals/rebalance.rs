@@ -5,7 +5,7 @@
 use kplace_placement::model::{BrokerIdx, PartitionIdx};
 
 use crate::action::Action;
-use crate::goals::band::Target;
+use crate::goals::band::{stable, Target};
 use crate::goals::destinations::same_domain;
 use crate::goals::swap::try_swap;
 use crate::goals::GoalRun;
@@ -83,8 +83,9 @@ fn swaps(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> bo
     swapped
 }
 
+/// Broker `b`'s load of `resource`, rounded so that orderings do not depend on float drift.
 fn value(run: &GoalRun<'_, '_>, resource: Resource, b: BrokerIdx) -> f64 {
-    resource.of(&run.state.stats()[b as usize])
+    stable(resource.of(&run.state.stats()[b as usize]))
 }
 
 /// The replicas of broker `b` that carry some of `resource`, most load per byte first.
