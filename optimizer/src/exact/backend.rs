@@ -74,8 +74,10 @@ mod milp {
         }
         let solution = problem.solve().map_err(|e| match e {
             good_lp::ResolutionError::Infeasible => ExactError::Infeasible,
-            // HiGHS's answer when its time ran out before it found any placement.
-            good_lp::ResolutionError::Other("NoSolutionFound") => ExactError::OutOfTime,
+            // HiGHS's and microlp's answers when time ran out before any placement was found.
+            good_lp::ResolutionError::Other(
+                "NoSolutionFound" | "Time limit reached before finding a feasible solution",
+            ) => ExactError::OutOfTime,
             other => ExactError::Solver(other.to_string()),
         })?;
         // HiGHS stops at its default relative gap (0.01%) and good_lp calls that GapLimit.
