@@ -22,8 +22,8 @@
 //!   they break the spread) unless they have a replica on a dead or removed broker; those end
 //!   valid, and when that broker was their only problem and its cell has room they keep every
 //!   other replica. Excluded partitions that break survival (and sit on no ineligible broker) are
-//!   left out of the generated snapshots: `domain-survival` fails the whole plan on them, a known
-//!   bug pinned by the ignored test `excluded_partitions_that_break_survival_do_not_fail_the_plan`.
+//!   left out of the generated snapshots; the directed test
+//!   `excluded_partitions_that_break_survival_do_not_fail_the_plan` covers them.
 //!
 //! Directed tests:
 //!
@@ -559,7 +559,6 @@ proptest! {
 /// violations (unless it sits on an ineligible broker), but `domain-survival` counts them and, not
 /// being allowed to move the partition, fails the whole plan.
 #[test]
-#[ignore = "bug: domain-survival fails plans on excluded topics' legacy placements"]
 fn excluded_partitions_that_break_survival_do_not_fail_the_plan() {
     let mut snapshot = spread_cluster(3, 2, 6, GB);
     // events-0-0 entirely in az1: breaks the spread and survival of a zone loss.

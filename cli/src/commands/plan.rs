@@ -44,9 +44,10 @@ pub struct PlanArgs {
     /// Leave topics whose whole name matches this regex alone (unless on dead or removed brokers).
     #[arg(long, value_name = "REGEX")]
     excluded_topics: Option<String>,
-    /// Start from the exact placement: a MILP (HiGHS) meeting spread, domain survival, disk
-    /// capacity and the replica-balance band with the fewest bytes copied. For clusters up to a
-    /// few thousand partitions; the other goals then run as usual.
+    /// Start from the exact placement: a MILP (HiGHS) meeting spread, domain survival, every
+    /// capacity and, where they can all hold, every balance band (replicas, leaders, disk,
+    /// network, CPU) with the fewest bytes copied. For clusters up to a few thousand partitions;
+    /// the other goals then run as usual.
     #[arg(long)]
     exact: bool,
     /// Write Kafka's reassignment JSON (changed partitions only), as kafka-reassign-partitions

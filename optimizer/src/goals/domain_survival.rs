@@ -7,13 +7,20 @@ use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
 use rayon::prelude::*;
 
 use crate::action::Action;
+use crate::goals::spread::must_evacuate;
 use crate::goals::{Goal, GoalRun, EXAMPLES};
 use crate::hard_failure::{HardGoalFailure, SurvivalGap};
+use crate::limits::Limits;
 use crate::plan::GoalState;
 use crate::state::{ClusterState, Proposal};
 
 /// The domain-survival goal.
-pub struct DomainSurvivalGoal;
+#[derive(Debug, Clone, Default)]
+pub struct DomainSurvivalGoal {
+    /// Per partition: its topic is excluded (`--excluded-topics`), so the goal leaves it alone
+    /// unless it sits on a dead or removed broker, as the spread goal does.
+    frozen: Vec<bool>,
+}
 
 /// The worst single-domain loss of a partition: (replicas short of min ISR, label, value, left).
 fn worst_loss(
@@ -49,10 +56,14 @@ fn shortfall(model: &ClusterModel, partition: PartitionIdx, replicas: &[BrokerId
     worst_loss(model, partition, replicas).map_or(0, |w| w.0)
 }
 
-fn gaps(state: &ClusterState<'_>) -> Vec<SurvivalGap> {
+fn gaps(state: &ClusterState<'_>, frozen: &[bool]) -> Vec<SurvivalGap> {
     let model = state.model();
     (0..model.partitions.len() as PartitionIdx)
         .into_par_iter()
+        .filter(|&p| {
+            !frozen.get(p as usize).copied().unwrap_or(false)
+                || must_evacuate(model, state.replicas(p))
+        })
         .filter_map(|p| {
             worst_loss(model, p, state.replicas(p)).map(|(_, label, value, left, min_isr)| {
                 SurvivalGap {
@@ -75,9 +86,13 @@ impl Goal for DomainSurvivalGoal {
         true
     }
 
+    fn prepare(&mut self, _state: &ClusterState<'_>, limits: &Limits) {
+        self.frozen = limits.frozen.clone();
+    }
+
     fn state(&self, state: &ClusterState<'_>) -> GoalState {
         let model = state.model();
-        let gaps = gaps(state);
+        let gaps = gaps(state, &self.frozen);
         GoalState {
             satisfied: gaps.is_empty(),
             score: gaps
@@ -104,7 +119,7 @@ impl Goal for DomainSurvivalGoal {
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
         let model = run.state.model();
-        for gap in gaps(run.state) {
+        for gap in gaps(run.state, &self.frozen) {
             let p = gap.partition;
             let Some((_, label, value, ..)) = worst_loss(model, p, run.state.replicas(p)) else {
                 continue;
@@ -158,6 +173,6 @@ impl Goal for DomainSurvivalGoal {
     }
 
     fn failure(&self, state: &ClusterState<'_>) -> HardGoalFailure {
-        HardGoalFailure::DomainSurvival(gaps(state))
+        HardGoalFailure::DomainSurvival(gaps(state, &self.frozen))
     }
 }

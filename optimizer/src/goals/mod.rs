@@ -187,7 +187,7 @@ pub fn goal_by_name(name: &str, config: &GoalConfig) -> Result<Box<dyn Goal>, Un
     Ok(match name {
         "spread" => Box::new(spread::SpreadGoal::default()),
         "capacity" => Box::new(capacity::CapacityGoal::new(config)),
-        "domain-survival" => Box::new(domain_survival::DomainSurvivalGoal),
+        "domain-survival" => Box::new(domain_survival::DomainSurvivalGoal::default()),
         "replica-balance" => Box::new(band::BandGoal::balance(
             Resource::Replicas,
             config.replica_balance_threshold,

@@ -47,7 +47,7 @@ impl SpreadGoal {
 
 /// Whether a frozen (excluded-topic) partition must move anyway: it sits on a broker that may
 /// hold no replica (dead, excluded, removed).
-fn must_evacuate(model: &ClusterModel, replicas: &[BrokerIdx]) -> bool {
+pub(crate) fn must_evacuate(model: &ClusterModel, replicas: &[BrokerIdx]) -> bool {
     replicas
         .iter()
         .any(|&b| !model.brokers[b as usize].eligible())
