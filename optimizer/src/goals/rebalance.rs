@@ -50,16 +50,8 @@ fn swaps(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> bo
     if offenders.is_empty() {
         return false;
     }
-    let model = run.state.model();
     let hosted = run.state.hosted();
-    let mut by_load: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
-        .filter(|&b| run.limits.may_receive(model, b))
-        .collect();
-    by_load.sort_by(|&a, &b| {
-        value(run, resource, a)
-            .total_cmp(&value(run, resource, b))
-            .then(a.cmp(&b))
-    });
+    let by_load = destinations(run, resource);
     let mut swapped = false;
     for (b, _) in offenders {
         let over = value(run, resource, b) > band.hi[b as usize];
