@@ -55,13 +55,10 @@ fn workload(name: &str) -> Option<(Snapshot, Policy, PlanRequest)> {
                     ..template
                 });
             }
-            let request = PlanRequest {
-                operation: Operation {
-                    add_brokers: (first_new..first_new + 6).collect(),
-                    ..Operation::default()
-                },
-                ..PlanRequest::default()
-            };
+            let request = PlanRequest::new().with_operation(Operation {
+                add_brokers: (first_new..first_new + 6).collect(),
+                ..Operation::default()
+            });
             Some((snapshot, stretch_policy(), request))
         }
         _ => None,
@@ -120,8 +117,21 @@ fn main() {
     );
     for goal in &plan.goals {
         println!(
-            "  {:<20} hard={:<5} before: {:>7} violations (score {:>10.2})  after: {:>7} (score {:>10.2})",
-            goal.name, goal.hard, goal.before.violations, goal.before.score, goal.after.violations, goal.after.score
+            "  {:<20} hard={:<5} before: {:>7} violations (score {:>10.2})  after: {:>7} (score {:>10.2})  cost: {} moves, {} bytes",
+            goal.name, goal.hard, goal.before.violations, goal.before.score, goal.after.violations, goal.after.score,
+            goal.cost.replica_moves, goal.cost.bytes_to_move
+        );
+        if let Some(b) = &goal.bound {
+            println!(
+                "      {}: {} -> {}, bound {} ({:?})",
+                b.metric, b.before, b.after, b.bound, b.kind
+            );
+        }
+    }
+    if let Some(b) = &plan.bounds {
+        println!(
+            "move bound: {} replicas, {} bytes",
+            b.replica_moves, b.bytes_to_move
         );
     }
 }

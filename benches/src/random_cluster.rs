@@ -88,7 +88,7 @@ pub fn rack_aware_policy() -> Policy {
             spread: BTreeMap::from([("rack".to_string(), Spread::MaxPerValue(1))]),
             ..RuleSpec::default()
         }],
-        on_domain_outage: Default::default(),
+        ..Policy::default()
     }
 }
 

@@ -129,6 +129,7 @@ pub fn stretch_snapshot(spec: &StretchSpec) -> Snapshot {
             partition: (index % spec.partitions_per_topic) as i32,
             leader: Some(replicas[0]),
             isr: Some(replicas.clone()),
+            elr: None,
             replicas,
             size: rng.exponential(2.0e8) as u64,
             load: if spec.with_load {
@@ -140,6 +141,7 @@ pub fn stretch_snapshot(spec: &StretchSpec) -> Snapshot {
             } else {
                 Load::default()
             },
+            rates: None,
         });
     }
     Snapshot {

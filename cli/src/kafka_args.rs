@@ -23,6 +23,14 @@ pub struct KafkaArgs {
 }
 
 impl KafkaArgs {
+    /// The files these arguments read, by flag (outputs must not be one of them).
+    pub fn inputs(&self) -> Vec<(&'static str, &std::path::Path)> {
+        self.command_config
+            .iter()
+            .map(|path| ("--command-config", path.as_path()))
+            .collect()
+    }
+
     /// Connects to the cluster; wrong addresses, credentials or settings are bad input.
     pub fn connect(&self) -> Result<KafkaClient, CliError> {
         connect(&self.bootstrap_server, self.command_config.as_deref())
@@ -41,8 +49,12 @@ pub fn connect(
     KafkaClient::connect(bootstrap, config).map_err(kafka_error)
 }
 
-/// The CLI error for a Kafka edge error: bad input (exit 2) or Kafka failing (exit 4).
+/// The CLI error for a Kafka edge error: bad input (exit 2), Kafka failing (exit 4) or a stop
+/// by a signal (exit 128 + signal).
 pub fn kafka_error(error: KafkaError) -> CliError {
+    if let KafkaError::Stopped { signal, message } = error {
+        return CliError::Stopped(signal, message);
+    }
     if error.is_bad_input() {
         CliError::BadInput(error.to_string())
     } else {

@@ -1,7 +1,7 @@
 //! `kplace plan`, `check` and `analyze` end to end on the bundled stretch fixture: exit codes,
 //! files written, and explanations that name the goal, broker or flag.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn fixture(file: &str) -> String {
@@ -31,15 +31,21 @@ fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("stdout is JSON")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kplace-goals-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir.join(name)
+/// A scratch directory of one test, removed when it drops (also when the test fails).
+fn scratch_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("kplace-goals-cli-")
+        .tempdir()
+        .expect("scratch dir")
 }
 
 #[test]
 fn plan_meets_every_hard_goal_and_writes_both_files() {
-    let (out, reassignment) = (scratch("plan.json"), scratch("reassignment.json"));
+    let dir = scratch_dir();
+    let (out, reassignment) = (
+        dir.path().join("plan.json"),
+        dir.path().join("reassignment.json"),
+    );
     let run = kplace(&[
         "plan",
         "--format",
@@ -76,8 +82,21 @@ fn spread_alone_moves_only_broken_partitions() {
     let run = kplace(&["plan", "--goals", "spread", "--format", "json"]);
     assert_eq!(run.status.code(), Some(0));
     let summary = json(&run);
-    assert_eq!(summary["goals"].as_array().map(Vec::len), Some(1));
-    assert_eq!(summary["goals"][0]["after"]["satisfied"], true);
+    let goals = summary["goals"].as_array().expect("goals");
+    // The hard goals left out of --goals guard: they veto moves, make none themselves.
+    let names: Vec<(&str, bool)> = goals
+        .iter()
+        .map(|g| (g["name"].as_str().unwrap_or(""), g["guard"] == true))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("capacity", true),
+            ("domain-survival", true),
+            ("spread", false)
+        ]
+    );
+    assert_eq!(goals[2]["after"]["satisfied"], true);
 }
 
 #[test]
@@ -119,7 +138,8 @@ fn check_fails_on_hard_goals_and_on_named_soft_goals_only() {
     );
 
     // After the plan, hard goals hold: check passes unless a violated soft goal is named.
-    let out = scratch("applied-plan.json");
+    let dir = scratch_dir();
+    let out = dir.path().join("applied-plan.json");
     assert_eq!(
         kplace(&["plan", "--out", out.to_str().unwrap_or_default()])
             .status
@@ -140,7 +160,7 @@ fn check_fails_on_hard_goals_and_on_named_soft_goals_only() {
             }
         }
     }
-    let applied = scratch("applied-snapshot.json");
+    let applied = dir.path().join("applied-snapshot.json");
     std::fs::write(&applied, serde_json::to_vec(&snapshot).expect("JSON")).expect("write");
     let check = |extra: &[&str]| {
         let mut args = vec![
@@ -226,4 +246,45 @@ fn exact_mode_meets_every_hard_goal() {
     {
         assert_eq!(goal["after"]["satisfied"], true, "{goal}");
     }
+}
+
+/// `--remove-brokers` moves only what the drain and the hard goals need: every soft goal's cost
+/// is zero moves, and the plan's moves are the hard goals'; `--rebalance` lets soft goals move
+/// more. The summary carries each soft goal's bound and the move bound.
+#[test]
+fn drain_moves_only_what_the_hard_goals_need_unless_asked() {
+    let moves = |extra: &[&str]| {
+        let mut args = vec!["plan", "--format", "json", "--remove-brokers", "12"];
+        args.extend_from_slice(extra);
+        let run = kplace(&args);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let summary = json(&run);
+        let goals = summary["goals"].as_array().expect("goals").clone();
+        let soft: i64 = goals
+            .iter()
+            .filter(|g| g["hard"] == false)
+            .map(|g| g["cost"]["replica_moves"].as_i64().unwrap_or(0))
+            .sum();
+        let replica = goals
+            .iter()
+            .find(|g| g["name"] == "replica-balance")
+            .expect("replica-balance");
+        assert!(replica["bound"]["bound"].as_f64().is_some(), "{replica}");
+        (
+            summary["totals"]["replica_moves"].as_i64().unwrap_or(-1),
+            soft,
+        )
+    };
+    let (drain, soft) = moves(&[]);
+    assert_eq!(soft, 0, "soft goals copied nothing on a plain drain");
+    let (rebalanced, soft) = moves(&["--rebalance"]);
+    assert!(
+        soft > 0 && rebalanced > drain,
+        "{drain} vs {rebalanced} ({soft} by soft goals)"
+    );
 }

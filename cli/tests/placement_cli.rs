@@ -347,3 +347,91 @@ fn assign_places_a_new_topic_evenly() {
         text(&out.stderr)
     );
 }
+
+/// A partition mid-reassignment is checked at its target, not at the union of old and new
+/// replicas that Metadata (and so the snapshot) reports meanwhile; stderr says so.
+#[test]
+fn a_partition_in_flight_is_checked_at_its_target_and_the_note_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let brokers: Vec<Value> = (1..=6)
+        .map(|id| serde_json::json!({"id": id, "rack": format!("az{}", (id - 1) / 2 + 1)}))
+        .collect();
+    // Moving 1,3,5 -> 2,3,5 (az1, az2, az3 either way): the union 2,3,5,1 has four replicas.
+    let partition = serde_json::json!({"topic": "orders", "partition": 0, "replicas": [2, 3, 5, 1],
+        "leader": 1, "isr": [1, 3, 5]});
+    let reassignment = serde_json::json!({"topic": "orders", "partition": 0,
+        "replicas": [2, 3, 5, 1], "adding_replicas": [2], "removing_replicas": [1]});
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(
+        &policy,
+        "rules:\n  - topics: '.*'\n    replication_factor: 3\n    spread:\n      rack: even\n",
+    )
+    .unwrap();
+    let write = |name: &str, snapshot: Value| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, serde_json::to_vec(&snapshot).unwrap()).unwrap();
+        path.display().to_string()
+    };
+    let policy = policy.display().to_string();
+    let moving = write(
+        "moving.json",
+        serde_json::json!({"brokers": brokers, "partitions": [partition],
+            "reassignments": [reassignment]}),
+    );
+    let out = kplace(&["check", "--snapshot", &moving, "--policy", &policy]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("1 reassignment(s) in flight (orders-0)") && stderr.contains("targets"),
+        "{stderr}"
+    );
+    let union = write(
+        "union.json",
+        serde_json::json!({"brokers": brokers, "partitions": [partition]}),
+    );
+    let out = kplace(&["check", "--snapshot", &union, "--policy", &policy]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "read as a placement, the union breaks the rule: {}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn sampling_needs_a_live_cluster_and_loads_say_where_they_come_from() {
+    let (snapshot, policy) = stretch();
+    let out = kplace(&[
+        "check",
+        "--snapshot",
+        &snapshot,
+        "--policy",
+        &policy,
+        "--sample",
+        "60s",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--sample needs --bootstrap-server"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = kplace(&[
+        "check",
+        "--snapshot",
+        &snapshot,
+        "--policy",
+        &policy,
+        "--samples",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "--samples without --sample");
+
+    // The stretch fixture carries loads but no load_source: check says they are given.
+    let out = kplace(&["check", "--snapshot", &snapshot, "--policy", &policy]);
+    assert!(
+        text(&out.stdout).contains("note: loads: given in the snapshot"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -1,11 +1,14 @@
-//! Cancelling reassignments in flight and removing every replication throttle.
+//! Cancelling reassignments in flight and removing kplace's replication throttles (or, when
+//! asked explicitly, every replication throttle).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use crate::admin::{self, ReassignmentRequest, RESOURCE_BROKER, RESOURCE_TOPIC};
-use crate::client::KafkaClient;
+use crate::admin::ReassignmentRequest;
+use crate::broker_configs::BrokerScope;
+use crate::cluster_admin::ClusterAdmin;
 use crate::error::{KafkaError, Result};
+use crate::owned_throttles::OwnedThrottles;
 use crate::throttle;
 
 /// What a cancel did.
@@ -13,25 +16,67 @@ use crate::throttle;
 pub struct CancelReport {
     /// Partitions whose reassignment was cancelled.
     pub cancelled: Vec<(String, i32)>,
-    /// Topics whose throttle configs were removed.
+    /// Topics whose throttle configs were changed.
     pub unthrottled_topics: Vec<String>,
     /// Brokers whose throttle rates were removed.
     pub unthrottled_brokers: Vec<i32>,
 }
 
+/// Which throttles a cancel removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThrottleRemoval {
+    /// Only those kplace set (its ledger in the cluster): another operator's stay.
+    KplaceOnly,
+    /// Every replication throttle on every topic and broker, whoever set it.
+    All,
+}
+
 /// Cancels every reassignment in flight (or only those of `only`, when given), waits until Kafka
-/// has rolled them back, and removes replication throttles from every topic and broker.
+/// has rolled them back (at most `timeout`), and removes replication throttles as `removal`
+/// says.
 pub fn cancel(
-    client: &mut KafkaClient,
+    admin: &mut dyn ClusterAdmin,
     only: Option<&[(String, i32)]>,
     timeout: Duration,
+    removal: ThrottleRemoval,
 ) -> Result<CancelReport> {
-    let mut report = CancelReport::default();
-    let in_flight = admin::list_reassignments(client)?;
+    admin.require(crate::versions::operations::CANCEL)?;
+    let mut report = CancelReport {
+        cancelled: cancel_reassignments(admin, only, timeout)?,
+        ..CancelReport::default()
+    };
+    let mut owned = OwnedThrottles::load(admin)?;
+    let removed = owned.remove_all(admin)?;
+    report.unthrottled_topics = removed.topics;
+    report.unthrottled_brokers = removed.brokers;
+    if removal == ThrottleRemoval::All {
+        let (topics, brokers) = remove_every_throttle(admin)?;
+        report.unthrottled_topics.extend(topics);
+        report.unthrottled_brokers.extend(brokers);
+        report.unthrottled_topics.sort();
+        report.unthrottled_topics.dedup();
+        report.unthrottled_brokers.sort_unstable();
+        report.unthrottled_brokers.dedup();
+    }
+    Ok(report)
+}
+
+/// Cancels every reassignment in flight (or only those of `only`) and waits until Kafka has
+/// rolled them back (at most `timeout`); throttles are left as they are. Returns the partitions
+/// whose reassignment was cancelled.
+pub fn cancel_reassignments(
+    admin: &mut dyn ClusterAdmin,
+    only: Option<&[(String, i32)]>,
+    timeout: Duration,
+) -> Result<Vec<(String, i32)>> {
+    let only: Option<BTreeSet<(&str, i32)>> =
+        only.map(|keep| keep.iter().map(|(t, p)| (t.as_str(), *p)).collect());
+    let in_flight = admin.reassignments()?;
     let requests: Vec<ReassignmentRequest> = in_flight
         .iter()
         .filter(|r| {
-            only.is_none_or(|keep| keep.iter().any(|(t, p)| *t == r.topic && *p == r.partition))
+            only.as_ref()
+                .is_none_or(|keep| keep.contains(&(r.topic.as_str(), r.partition)))
         })
         .map(|r| ReassignmentRequest {
             topic: r.topic.clone(),
@@ -41,26 +86,26 @@ pub fn cancel(
         .collect();
     // A reassignment that finished meanwhile is not an error.
     const NO_REASSIGNMENT_IN_PROGRESS: &str = "NoReassignmentInProgress";
-    for error in admin::alter_reassignments(client, &requests)? {
+    for (_, error) in admin.alter_reassignments(&requests)? {
         match &error {
             KafkaError::Response { code, .. } if code == NO_REASSIGNMENT_IN_PROGRESS => {}
             _ => return Err(error),
         }
     }
-    report.cancelled = requests
+    let cancelled_keys: Vec<(String, i32)> = requests
         .iter()
         .map(|r| (r.topic.clone(), r.partition))
         .collect();
+    let cancelled: BTreeSet<(&str, i32)> = cancelled_keys
+        .iter()
+        .map(|(t, p)| (t.as_str(), *p))
+        .collect();
     let deadline = Instant::now() + timeout;
     loop {
-        let remaining: Vec<_> = admin::list_reassignments(client)?
+        let remaining: Vec<_> = admin
+            .reassignments()?
             .into_iter()
-            .filter(|r| {
-                report
-                    .cancelled
-                    .iter()
-                    .any(|(t, p)| *t == r.topic && *p == r.partition)
-            })
+            .filter(|r| cancelled.contains(&(r.topic.as_str(), r.partition)))
             .collect();
         if remaining.is_empty() {
             break;
@@ -75,34 +120,51 @@ pub fn cancel(
         }
         std::thread::sleep(Duration::from_millis(500));
     }
+    Ok(cancelled_keys)
+}
 
-    let mut topics: Vec<String> = admin::partitions(client, None)?
+/// Removes the throttled-replica lists of every topic and the rates of every reachable broker,
+/// whoever set them. Returns the topics and brokers that had one.
+fn remove_every_throttle(admin: &mut dyn ClusterAdmin) -> Result<(Vec<String>, Vec<i32>)> {
+    let topics: Vec<String> = admin
+        .partitions(None)?
         .into_iter()
         .map(|p| p.topic)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect();
-    topics.dedup();
-    let configs = admin::describe_configs(
-        client,
-        RESOURCE_TOPIC,
+    let configs = admin.topic_configs(
         &topics,
         &[throttle::LEADER_REPLICAS, throttle::FOLLOWER_REPLICAS],
     )?;
     let throttled: BTreeMap<String, _> = configs
         .into_iter()
         .filter(|(_, entries)| entries.values().any(|v| !v.is_empty()))
-        .map(|(topic, _)| (topic, throttle::topic_removals()))
+        .map(|(topic, _)| {
+            (
+                topic,
+                vec![
+                    crate::admin::ConfigChange::Delete(throttle::LEADER_REPLICAS.into()),
+                    crate::admin::ConfigChange::Delete(throttle::FOLLOWER_REPLICAS.into()),
+                ],
+            )
+        })
         .collect();
-    admin::alter_configs(client, RESOURCE_TOPIC, &throttled)?;
-    report.unthrottled_topics = throttled.keys().cloned().collect();
-    let brokers: Vec<i32> = admin::describe_cluster(client)?
-        .into_iter()
-        .map(|b| b.id)
-        .collect();
-    let removals: BTreeMap<String, _> = brokers
-        .iter()
-        .map(|b| (b.to_string(), throttle::rate_removals()))
-        .collect();
-    admin::alter_configs(client, RESOURCE_BROKER, &removals)?;
-    report.unthrottled_brokers = brokers;
-    Ok(report)
+    admin.alter_topic_configs(&throttled)?;
+    let mut brokers = Vec::new();
+    for broker in admin.brokers()?.into_iter().map(|b| b.id) {
+        let removals = [
+            crate::admin::ConfigChange::Delete(throttle::LEADER_RATE.into()),
+            crate::admin::ConfigChange::Delete(throttle::FOLLOWER_RATE.into()),
+        ];
+        if admin.alter_broker_configs(BrokerScope::Broker(broker), &removals)? {
+            brokers.push(broker);
+        } else {
+            tracing::warn!(
+                broker,
+                "broker is down; its throttle rates are left as they are"
+            );
+        }
+    }
+    Ok((throttled.into_keys().collect(), brokers))
 }

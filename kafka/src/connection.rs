@@ -1,7 +1,6 @@
 //! One connection to one broker: TCP (optionally TLS), ApiVersions negotiation, SASL
 //! authentication, and typed request/response exchange with the `kafka-protocol` codec.
 
-use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
@@ -18,9 +17,15 @@ use kafka_protocol::protocol::{
 use crate::error::{error_name, KafkaError, Result};
 use crate::properties::{ClientConfig, SaslMechanism};
 use crate::scram::{ScramClient, ScramHash};
+use crate::versions::BrokerApis;
 
-/// How long one request may take before the connection is given up.
-const IO_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one request may take before the connection is given up: longer than the longest
+/// server-side timeout kplace asks for ([`SERVER_TIMEOUT_MS`]), so that the broker answers
+/// "timed out" (and kplace knows the outcome) before the socket gives up on it.
+const IO_TIMEOUT: Duration = Duration::from_millis(SERVER_TIMEOUT_MS as u64 + 15_000);
+/// The server-side timeout kplace asks for in requests that carry one (reassignments,
+/// elections, listing reassignments), in milliseconds.
+pub const SERVER_TIMEOUT_MS: i32 = 30_000;
 /// The largest response kplace accepts (metadata of big clusters fits easily).
 const MAX_RESPONSE: usize = 256 * 1024 * 1024;
 
@@ -33,7 +38,10 @@ pub struct Connection {
     address: String,
     client_id: String,
     correlation_id: i32,
-    versions: HashMap<i16, (i16, i16)>,
+    apis: BrokerApis,
+    /// Whether the latest request's bytes started to go out (then a failure leaves its
+    /// outcome unknown).
+    went_out: bool,
 }
 
 impl std::fmt::Debug for Connection {
@@ -103,7 +111,8 @@ impl Connection {
                 .clone()
                 .unwrap_or_else(|| "kplace".to_string()),
             correlation_id: 0,
-            versions: HashMap::new(),
+            apis: BrokerApis::default(),
+            went_out: false,
         };
         connection.negotiate_versions()?;
         if let Some((mechanism, credentials)) = &config.sasl {
@@ -128,12 +137,19 @@ impl Connection {
                 reason: format!("ApiVersions: {}", error_name(response.error_code)),
             });
         }
-        self.versions = response
-            .api_keys
-            .iter()
-            .map(|k| (k.api_key, (k.min_version, k.max_version)))
-            .collect();
+        self.apis = BrokerApis::from_response(&response);
         Ok(())
+    }
+
+    /// Whether the latest request started to go out to the broker: when it then failed, the
+    /// broker may still have carried it out.
+    pub fn request_went_out(&self) -> bool {
+        self.went_out
+    }
+
+    /// What the broker speaks (its ApiVersions answer).
+    pub fn apis(&self) -> &BrokerApis {
+        &self.apis
     }
 
     fn authenticate(
@@ -210,27 +226,19 @@ impl Connection {
     }
 
     /// The version of `R` both sides speak (the highest common one).
-    fn version_of<R: Request>(&self) -> Result<i16> {
-        let ours = R::VERSIONS;
-        let (min, max) = self
-            .versions
-            .get(&R::KEY)
-            .copied()
-            .ok_or_else(|| KafkaError::Broker {
-                broker: self.address.clone(),
-                reason: format!("does not support API key {} (too old a Kafka?)", R::KEY),
-            })?;
-        let version = ours.max.min(max);
-        if version < ours.min.max(min) {
-            return Err(KafkaError::Broker {
-                broker: self.address.clone(),
-                reason: format!(
-                    "no common version for API key {} (broker {min}..{max}, kplace {ours})",
-                    R::KEY
-                ),
-            });
-        }
-        Ok(version)
+    pub fn version_of<R: Request>(&self) -> Result<i16> {
+        self.apis.version_of::<R>().ok_or_else(|| {
+            let speaks = match self.apis.apis.get(&R::KEY) {
+                Some((min, max)) => format!("v{min}..v{max}"),
+                None => "none".to_string(),
+            };
+            KafkaError::Unsupported(format!(
+                "broker {} and kplace share no version of API key {} (broker: {speaks}, kplace: {})",
+                self.address,
+                R::KEY,
+                R::VERSIONS
+            ))
+        })
     }
 
     /// Sends one request at the highest common version and decodes its response.
@@ -244,6 +252,7 @@ impl Connection {
             broker: address.to_string(),
             reason: format!("{what}: {e}"),
         };
+        self.went_out = false;
         self.correlation_id = self.correlation_id.wrapping_add(1);
         let header = RequestHeader::default()
             .with_request_api_key(R::KEY)
@@ -262,6 +271,7 @@ impl Connection {
         let mut frame = Vec::with_capacity(body.len() + 4);
         frame.extend_from_slice(&length.to_be_bytes());
         frame.extend_from_slice(&body);
+        self.went_out = true;
         self.stream
             .write_all(&frame)
             .and_then(|()| self.stream.flush())

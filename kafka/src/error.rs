@@ -3,6 +3,7 @@
 
 /// What went wrong while talking to Kafka.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum KafkaError {
     /// A client properties file (`--command-config`) is unreadable or wrong.
     #[error("{file}: {message}")]
@@ -54,9 +55,25 @@ pub enum KafkaError {
     /// A broker that moves depend on went down; re-running once it is back continues.
     #[error("{0}")]
     BrokerDown(String),
-    /// Waiting on Kafka took longer than allowed.
+    /// The cluster's Kafka is outside the supported range, or too old for the operation asked
+    /// (names the operation, the API and the version needed); nothing was submitted.
+    #[error("{0}")]
+    Unsupported(String),
+    /// A request that changes state failed after it may have reached a broker: whether Kafka
+    /// carried it out is unknown until the state is read back.
+    #[error("{0}")]
+    Uncertain(String),
+    /// Waiting on Kafka took longer than allowed, or the moves stalled.
     #[error("{0}")]
     Timeout(String),
+    /// A signal asked the process to stop; kplace cleaned up and stopped.
+    #[error("{message}")]
+    Stopped {
+        /// The signal's number (2 SIGINT, 15 SIGTERM).
+        signal: i32,
+        /// What was done and what is left.
+        message: String,
+    },
 }
 
 impl KafkaError {
@@ -69,6 +86,7 @@ impl KafkaError {
                 | KafkaError::Bootstrap { .. }
                 | KafkaError::Authentication { .. }
                 | KafkaError::Input(_)
+                | KafkaError::Unsupported(_)
         )
     }
 }

@@ -40,6 +40,9 @@ pub fn parse_reassignment_json(bytes: &[u8], file: &str) -> Result<Vec<Move>, Ka
         )));
     }
     let mut moves: Vec<Move> = Vec::with_capacity(parsed.partitions.len());
+    // Linear duplicate check: a plan may hold 100,000 moves.
+    let mut listed: std::collections::HashSet<(String, i32)> =
+        std::collections::HashSet::with_capacity(parsed.partitions.len());
     for entry in parsed.partitions {
         let name = format!("{file}: partition {}-{}", entry.topic, entry.partition);
         if entry.replicas.is_empty() {
@@ -61,10 +64,7 @@ pub fn parse_reassignment_json(bytes: &[u8], file: &str) -> Result<Vec<Move>, Ka
                 )));
             }
         }
-        if moves
-            .iter()
-            .any(|m| m.topic == entry.topic && m.partition == entry.partition)
-        {
+        if !listed.insert((entry.topic.clone(), entry.partition)) {
             return Err(KafkaError::Input(format!("{name}: listed twice")));
         }
         moves.push(Move {

@@ -1,5 +1,6 @@
 //! The actions goals propose, cheapest first: a leadership reorder (no data moves), a replica
-//! move, a swap of two replicas between brokers, and a whole new replica list (spread repair).
+//! move, a swap of two replicas between brokers, a whole new replica list (spread repair), and
+//! several leadership reorders at once (a leadership exchange).
 
 use kplace_placement::model::{BrokerIdx, PartitionIdx, Replicas};
 
@@ -42,6 +43,12 @@ pub enum Action {
         /// The new list, preferred leader first.
         replicas: Replicas,
     },
+    /// Reorder the replica lists of several partitions at once (each keeps its brokers): a
+    /// leadership exchange whose steps no goal would accept one by one.
+    Reorder {
+        /// Per partition, its new list (the same brokers, preferred leader first).
+        lists: Vec<(PartitionIdx, Replicas)>,
+    },
 }
 
 impl Action {
@@ -83,13 +90,14 @@ impl Action {
                 partition,
                 replicas,
             } => vec![(*partition, replicas.clone())],
+            Action::Reorder { lists } => lists.clone(),
         }
     }
 
     /// The brokers that receive a replica (data is copied to them).
     pub fn destinations(&self) -> Vec<BrokerIdx> {
         match self {
-            Action::Lead { .. } | Action::Reassign { .. } => Vec::new(),
+            Action::Lead { .. } | Action::Reassign { .. } | Action::Reorder { .. } => Vec::new(),
             Action::Move { to, .. } => vec![*to],
             Action::Swap {
                 first_broker,
@@ -106,6 +114,7 @@ impl Action {
             | Action::Move { partition, .. }
             | Action::Reassign { partition, .. } => vec![*partition],
             Action::Swap { first, second, .. } => vec![*first, *second],
+            Action::Reorder { lists } => lists.iter().map(|(p, _)| *p).collect(),
         }
     }
 }

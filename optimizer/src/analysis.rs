@@ -1,15 +1,20 @@
 //! Failure analysis: what losing one failure domain, one broker, or a domain plus the worst
 //! single broker does to every partition.
 //!
-//! For each scenario it counts partitions left with no live replica (offline) and partitions left
-//! with fewer live replicas than `min.insync.replicas` (writes with `acks=all` blocked). Replicas
-//! on brokers already dead count as lost in every scenario. The minimum ISR of a topic is its
-//! rule's `min_insync_replicas`, else the snapshot's topic setting, else 1.
+//! For each scenario it counts partitions left with no in-sync survivor (offline) and partitions
+//! left with fewer in-sync survivors than `min.insync.replicas` (writes with `acks=all` blocked).
+//! A survivor is a replica on a live broker that holds every committed record: a member of the
+//! snapshot's ISR or, when the cluster reports them, of its eligible leader replicas (KIP-966);
+//! under a plan's list that changes the broker set, every replica (Kafka completes a move only
+//! once every target replica is in sync); see [`kplace_placement::in_sync`]. Replicas on brokers
+//! already dead, or out of sync, count as lost in every scenario. The minimum ISR of a topic is
+//! its rule's `min_insync_replicas`, else the snapshot's topic setting, else 1.
 //!
 //! One pass over the partitions fills every scenario's counters at once (per partition only the
 //! labels and brokers it touches are visited), so the cost is O(replicas²) per partition rather
 //! than O(scenarios).
 
+use kplace_placement::in_sync::holds_committed;
 use kplace_placement::labels::{LabelIdx, ValueIdx};
 use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx, Replicas};
 use rayon::prelude::*;
@@ -25,9 +30,9 @@ pub struct Scenario {
     pub kind: String,
     /// The brokers lost (live ones; dead ones are lost in every scenario anyway).
     pub lost_brokers: Vec<i32>,
-    /// Partitions with no live replica left.
+    /// Partitions with no in-sync survivor left.
     pub offline_partitions: u64,
-    /// Partitions with some live replica but fewer than min ISR: writes with acks=all blocked.
+    /// Partitions with some in-sync survivor but fewer than min ISR: writes with acks=all blocked.
     pub under_min_isr_partitions: u64,
     /// offline + under min ISR.
     pub writes_blocked_partitions: u64,
@@ -66,7 +71,7 @@ impl Tally {
 /// The `min.insync.replicas` that applies to a partition.
 pub fn min_isr(model: &ClusterModel, partition: PartitionIdx) -> u32 {
     let topic = &model.topics[model.partitions[partition as usize].topic as usize];
-    model.rules[topic.rule as usize]
+    model.rules()[topic.rule as usize]
         .min_insync_replicas
         .or(topic.min_insync_replicas)
         .unwrap_or(1)
@@ -143,10 +148,14 @@ impl Counters {
         replicas: &[BrokerIdx],
     ) {
         let min_isr = min_isr(model, partition);
+        // Survivors are replicas alive and holding every committed record: out-of-sync copies
+        // cannot be elected cleanly and do not count towards min ISR.
         let live: Vec<BrokerIdx> = replicas
             .iter()
             .copied()
-            .filter(|&b| model.brokers[b as usize].alive)
+            .filter(|&b| {
+                model.brokers[b as usize].alive && holds_committed(model, partition, replicas, b)
+            })
             .collect();
         let alive = live.len() as u32;
         let untouched = Tally::of(alive, min_isr);
@@ -315,11 +324,14 @@ mod tests {
     fn brute(model: &ClusterModel, lost: &[i32]) -> (u64, u64) {
         let (mut offline, mut under) = (0, 0);
         for (p, replicas) in model.current.iter().enumerate() {
+            let partition = &model.partitions[p];
             let remaining = replicas
                 .iter()
                 .filter(|&&b| {
                     let broker = &model.brokers[b as usize];
-                    broker.alive && !lost.contains(&broker.id)
+                    broker.alive
+                        && !lost.contains(&broker.id)
+                        && (partition.isr.contains(&b) || partition.elr.contains(&b))
                 })
                 .count() as u32;
             let min = min_isr(model, p as PartitionIdx);
@@ -410,5 +422,66 @@ mod tests {
             az1(&before) > 0,
             "the legacy placement does block writes when az1 goes"
         );
+    }
+
+    fn three_brokers(isr: &[i32], elr: Option<Vec<i32>>) -> ClusterModel {
+        use kplace_placement::snapshot::{BrokerSpec, PartitionSpec, Snapshot, TopicSpec};
+        let snapshot = Snapshot {
+            brokers: (1..=4)
+                .map(|id| BrokerSpec {
+                    id,
+                    ..BrokerSpec::default()
+                })
+                .collect(),
+            partitions: vec![PartitionSpec {
+                topic: "t".into(),
+                partition: 0,
+                replicas: vec![1, 2, 3],
+                leader: Some(1),
+                isr: Some(isr.to_vec()),
+                elr,
+                ..PartitionSpec::default()
+            }],
+            topics: vec![TopicSpec {
+                name: "t".into(),
+                min_insync_replicas: Some(2),
+                ..TopicSpec::default()
+            }],
+            ..Snapshot::default()
+        };
+        let policy = kplace_placement::policy::Policy::default();
+        ClusterModel::build(&snapshot, &policy, &ModelOptions::default()).unwrap()
+    }
+
+    fn broker_scenario(analysis: &FailureAnalysis, id: i32) -> (u64, u64) {
+        let s = analysis
+            .scenarios
+            .iter()
+            .find(|s| s.scenario == format!("broker={id}"))
+            .unwrap();
+        (s.offline_partitions, s.under_min_isr_partitions)
+    }
+
+    #[test]
+    fn only_in_sync_survivors_count_and_eligible_leader_replicas_do() {
+        // Broker 3 is out of sync: losing broker 1 leaves one in-sync copy, below min ISR 2.
+        let model = three_brokers(&[1, 2], None);
+        let analysis = analyze(&model, &model.current);
+        assert_eq!(broker_scenario(&analysis, 1), (0, 1));
+        assert_eq!(
+            broker_scenario(&analysis, 3),
+            (0, 0),
+            "losing the laggard costs nothing"
+        );
+        // With ISR {1} alone, losing broker 1 leaves no copy that can be elected cleanly.
+        let model = three_brokers(&[1], None);
+        assert_eq!(broker_scenario(&analyze(&model, &model.current), 1), (1, 0));
+        // Broker 2 an eligible leader replica (KIP-966): it holds every committed record.
+        let model = three_brokers(&[1], Some(vec![2]));
+        assert_eq!(broker_scenario(&analyze(&model, &model.current), 1), (0, 1));
+        // After a plan that changes the broker set every target replica is in sync.
+        let model = three_brokers(&[1], None);
+        let moved = vec![vec![0, 1, 3]];
+        assert_eq!(broker_scenario(&analyze(&model, &moved), 1), (0, 0));
     }
 }

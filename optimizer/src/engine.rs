@@ -10,7 +10,8 @@ use kplace_placement::model::{Assignment, ClusterModel};
 use crate::goals::{Goal, GoalRun};
 use crate::hard_failure::HardGoalFailure;
 use crate::limits::Limits;
-use crate::plan::{GoalOutcome, GoalState};
+use crate::plan::{GoalCost, GoalOutcome, GoalState};
+use crate::skipped::Skipped;
 use crate::state::ClusterState;
 
 /// The result of a run: the new replica lists and each goal's outcome.
@@ -29,12 +30,43 @@ pub fn evaluate(
     goals: &mut [Box<dyn Goal>],
     limits: &Limits,
 ) -> Vec<(String, bool, GoalState)> {
+    evaluate_all(model, assignment, goals, limits)
+        .into_iter()
+        .map(|e| (e.name, e.hard, e.state))
+        .collect()
+}
+
+/// One goal evaluated on an assignment.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The goal's name.
+    pub name: String,
+    /// Whether it is hard.
+    pub hard: bool,
+    /// Its state.
+    pub state: GoalState,
+    /// What it could not check for lack of data ([`Goal::skipped`]).
+    pub skipped: Option<Skipped>,
+}
+
+/// Like [`evaluate`], with what each goal could not check for lack of data.
+pub fn evaluate_all(
+    model: &ClusterModel,
+    assignment: Assignment,
+    goals: &mut [Box<dyn Goal>],
+    limits: &Limits,
+) -> Vec<Evaluation> {
     let state = ClusterState::new(model, assignment);
     goals
         .iter_mut()
         .map(|goal| {
             goal.prepare(&state, limits);
-            (goal.name().to_string(), goal.hard(), goal.state(&state))
+            Evaluation {
+                name: goal.name().to_string(),
+                hard: goal.hard(),
+                state: goal.state(&state),
+                skipped: goal.skipped(&state),
+            }
         })
         .collect()
 }
@@ -80,24 +112,28 @@ pub fn optimize_observed(
         .map(|(_, _, s)| s)
         .collect();
     let mut state = ClusterState::new(model, start);
+    let mut costs = vec![GoalCost::default(); goals.len()];
     for pass in 0..MAX_PASSES {
         let mut applied = 0;
-        for index in 0..goals.len() {
+        for (index, cost) in costs.iter_mut().enumerate() {
             let (earlier, rest) = goals.split_at_mut(index);
             let goal = &mut rest[0];
             let started = Instant::now();
+            let copies = state.copies();
             goal.prepare(&state, limits);
-            let mut run = GoalRun::new(&mut state, limits, earlier);
+            let mut run = GoalRun::new(&mut state, limits, earlier).for_goal(goal.hard());
             goal.optimize(&mut run)?;
-            applied += run.applied();
+            let turn = run.applied();
+            applied += turn;
+            cost.add(GoalCost::between(copies, state.copies()));
             tracing::debug!(
                 goal = goal.name(),
                 pass,
-                applied = run.applied(),
+                applied = turn,
                 ms = started.elapsed().as_millis() as u64,
                 "goal turn"
             );
-            if goal.hard() && !goal.state(&state).satisfied {
+            if goal.hard() && !goal.guard() && !goal.state(&state).satisfied {
                 return Err(goal.failure(&state));
             }
             observe(index, &state, &goals);
@@ -107,15 +143,22 @@ pub fn optimize_observed(
         }
     }
     let assignment = state.into_assignment();
-    let after = evaluate(model, assignment.clone(), &mut goals, limits);
+    let guards: Vec<bool> = goals.iter().map(|g| g.guard()).collect();
+    let after = evaluate_all(model, assignment.clone(), &mut goals, limits);
     let goals = after
         .into_iter()
         .zip(before)
-        .map(|((name, hard, after), before)| GoalOutcome {
-            name,
-            hard,
+        .zip(guards)
+        .zip(costs)
+        .map(|(((after, before), guard), cost)| GoalOutcome {
+            name: after.name,
+            hard: after.hard,
+            guard,
             before,
-            after,
+            after: after.state,
+            cost,
+            bound: None,
+            skipped: after.skipped,
         })
         .collect();
     Ok(Optimized { assignment, goals })

@@ -38,6 +38,7 @@ pub struct SurvivalGap {
 
 /// A hard goal that cannot be met, and why.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HardGoalFailure {
     /// `spread`: rules that cannot be met, with the partitions each leaves unrepaired.
     Spread(Vec<(Infeasibility, Vec<PartitionIdx>)>),
@@ -72,7 +73,7 @@ impl HardGoalFailure {
         match self {
             HardGoalFailure::Spread(groups) => {
                 for (infeasibility, partitions) in groups {
-                    let report = infeasibility.report(&model.rules, &model.labels);
+                    let report = infeasibility.report();
                     lines.push(format!("  {}", report.message));
                     lines.push(format!(
                         "    affects {} partitions: {}",
@@ -115,6 +116,50 @@ impl HardGoalFailure {
             }
         }
         lines.join("\n")
+    }
+}
+
+/// The model-free summary; [`HardGoalFailure::report`] names brokers and partitions.
+impl std::fmt::Display for HardGoalFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "hard goal '{}' cannot be met: ", self.goal())?;
+        match self {
+            HardGoalFailure::Spread(groups) => {
+                let partitions: usize = groups.iter().map(|(_, p)| p.len()).sum();
+                write!(
+                    f,
+                    "{} rules cannot be met, {partitions} partitions stay unrepaired",
+                    groups.len()
+                )
+            }
+            HardGoalFailure::Capacity(excesses) => {
+                write!(f, "{} brokers stay over a capacity limit", excesses.len())
+            }
+            HardGoalFailure::DomainSurvival(gaps) => write!(
+                f,
+                "{} partitions drop below min ISR when one domain is lost",
+                gaps.len()
+            ),
+            HardGoalFailure::Unmet { state, .. } => {
+                write!(f, "{} violations", state.violations)?;
+                if let Some(example) = state.examples.first() {
+                    write!(f, " (e.g. {example})")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The cause of a spread failure is the first rule that cannot be met.
+impl std::error::Error for HardGoalFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            HardGoalFailure::Spread(groups) => groups
+                .first()
+                .map(|(infeasibility, _)| infeasibility as &(dyn std::error::Error + 'static)),
+            _ => None,
+        }
     }
 }
 

@@ -3,11 +3,13 @@
 
 use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
 use kplace_placement::snapshot::BrokerId;
+use kplace_placement::topic_regex::anchored_topic_regex;
 
 use crate::action::Action;
 
 /// Why an operation's broker or topic list cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LimitsError {
     /// A flag names a broker the snapshot does not have.
     #[error("{flag}: broker {broker} is not in the snapshot")]
@@ -17,8 +19,20 @@ pub enum LimitsError {
         /// The broker id.
         broker: BrokerId,
     },
+    /// `--add-brokers` names a broker that may not take replicas.
+    #[error(
+        "{flag}: broker {broker} {reason}; a broker added to take load must be up and not excluded"
+    )]
+    NotEligible {
+        /// The flag, e.g. `--add-brokers`.
+        flag: &'static str,
+        /// The broker id.
+        broker: BrokerId,
+        /// `is down` or `is excluded (--exclude-brokers or --remove-brokers)`.
+        reason: &'static str,
+    },
     /// The excluded-topics pattern does not compile.
-    #[error("--excluded-topics: bad regex '{pattern}': {message}")]
+    #[error("--excluded-topics: invalid regex '{pattern}':\n{message}")]
     BadPattern {
         /// The pattern.
         pattern: String,
@@ -36,6 +50,10 @@ pub struct Limits {
     pub destinations: Option<Vec<bool>>,
     /// Per broker: must lead nothing.
     pub demoted: Vec<bool>,
+    /// Whether soft goals may copy replicas. `false` for a drain that was not asked to
+    /// rebalance: the hard goals make the copies the operation needs, soft goals only choose
+    /// where those copies go (moving a copy the plan makes anyway) and who leads.
+    pub soft_copies: bool,
 }
 
 /// The operation as ids and names, before it is resolved against a model.
@@ -47,6 +65,10 @@ pub struct Operation {
     pub demote_brokers: Vec<BrokerId>,
     /// `--excluded-topics`: a regex matching whole topic names to leave alone.
     pub excluded_topics: Option<String>,
+    /// Move only what the operation requires: soft goals copy nothing beyond what the hard
+    /// goals copy (a drain moves exactly the replicas on the drained brokers, plus what a hard
+    /// goal needs). `false` (the default, and `--rebalance`) lets soft goals rebalance.
+    pub only_required_moves: bool,
 }
 
 impl Limits {
@@ -56,22 +78,39 @@ impl Limits {
             frozen: vec![false; model.partitions.len()],
             destinations: None,
             demoted: vec![false; model.brokers.len()],
+            soft_copies: true,
         }
     }
 
     /// Resolves an operation against a model.
     pub fn resolve(model: &ClusterModel, operation: &Operation) -> Result<Limits, LimitsError> {
         let mut limits = Limits::none(model);
+        limits.soft_copies = !operation.only_required_moves;
         let index = |flag: &'static str, id: BrokerId| {
             model
                 .broker(id)
-                .filter(|&b| model.brokers[b as usize].listed)
                 .ok_or(LimitsError::UnknownBroker { flag, broker: id })
         };
         if !operation.add_brokers.is_empty() {
             let mut mask = vec![false; model.brokers.len()];
             for &id in &operation.add_brokers {
-                mask[index("--add-brokers", id)? as usize] = true;
+                let b = index("--add-brokers", id)? as usize;
+                let broker = &model.brokers[b];
+                let reason = if !broker.alive {
+                    Some("is down")
+                } else if broker.excluded {
+                    Some("is excluded (--exclude-brokers or --remove-brokers)")
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    return Err(LimitsError::NotEligible {
+                        flag: "--add-brokers",
+                        broker: id,
+                        reason,
+                    });
+                }
+                mask[b] = true;
             }
             limits.destinations = Some(mask);
         }
@@ -79,11 +118,9 @@ impl Limits {
             limits.demoted[index("--demote-brokers", id)? as usize] = true;
         }
         if let Some(pattern) = &operation.excluded_topics {
-            let regex = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
-                LimitsError::BadPattern {
-                    pattern: pattern.clone(),
-                    message: e.to_string(),
-                }
+            let regex = anchored_topic_regex(pattern).map_err(|e| LimitsError::BadPattern {
+                pattern: e.pattern,
+                message: e.message,
             })?;
             for (partition, p) in model.partitions.iter().enumerate() {
                 limits.frozen[partition] = regex.is_match(&model.topics[p.topic as usize].name);

@@ -2,8 +2,8 @@
 //!
 //! A partition's measured load is its leader's. Every replica, leader or follower, stores the
 //! partition (disk = size) and receives its produce traffic (the leader from clients, followers
-//! by replication, so network in counts on all replicas). Only the leader serves consumers
-//! (network out) and does most of the CPU work; a follower carries a fixed share of the leader's
+//! by replication, so network in counts on all replicas). Only the leader serves consumers and,
+//! in sampled snapshots' figures, its followers (network out) and does most of the CPU work; a follower carries a fixed share of the leader's
 //! CPU ([`FOLLOWER_CPU_SHARE`]).
 
 use kplace_placement::broker_load::leader_of;
@@ -15,7 +15,6 @@ pub const FOLLOWER_CPU_SHARE: f64 = 0.3;
 
 /// One broker's load.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct BrokerStats {
     /// Replicas hosted.
     pub replicas: u32,

@@ -56,6 +56,9 @@ pub struct ClusterState<'m> {
     /// questions about "copies the plan makes" are answered from this flag alone, without reading
     /// the (heap-allocated, cache-cold) original list.
     changed: Vec<bool>,
+    /// Replicas the plan so far creates (on brokers that did not hold them) and their bytes.
+    copies: u64,
+    copied_bytes: u64,
 }
 
 impl<'m> ClusterState<'m> {
@@ -68,6 +71,8 @@ impl<'m> ClusterState<'m> {
             stats: vec![BrokerStats::default(); brokers],
             topic_counts: vec![0; model.topics.len() * brokers],
             changed: vec![false; assignment.len()],
+            copies: 0,
+            copied_bytes: 0,
             assignment,
         };
         for partition in 0..state.assignment.len() as PartitionIdx {
@@ -76,9 +81,30 @@ impl<'m> ClusterState<'m> {
             let replicas = std::mem::take(&mut state.assignment[partition as usize]);
             state.count(partition, &replicas, leader, true);
             state.changed[partition as usize] = replicas != model.current[partition as usize];
+            state.tally(partition, &replicas, true);
             state.assignment[partition as usize] = replicas;
         }
         state
+    }
+
+    /// Replicas the plan so far creates and the bytes they copy: `(moves, bytes)`, as the plan's
+    /// totals count them.
+    pub fn copies(&self) -> (u64, u64) {
+        (self.copies, self.copied_bytes)
+    }
+
+    /// Adds (or removes) the copies `replicas` of `partition` make to the running totals.
+    fn tally(&mut self, partition: PartitionIdx, replicas: &[BrokerIdx], add: bool) {
+        let current = &self.model.current[partition as usize];
+        let new = replicas.iter().filter(|b| !current.contains(b)).count() as u64;
+        let bytes = new * self.model.partitions[partition as usize].size;
+        if add {
+            self.copies += new;
+            self.copied_bytes += bytes;
+        } else {
+            self.copies -= new;
+            self.copied_bytes -= bytes;
+        }
     }
 
     /// The model.
@@ -204,6 +230,10 @@ impl<'m> ClusterState<'m> {
             self.count(change.partition, &change.old, change.old_leader, false);
             self.count(change.partition, &change.new, change.new_leader, true);
             let index = change.partition as usize;
+            if !change.is_reorder() {
+                self.tally(change.partition, &change.old, false);
+                self.tally(change.partition, &change.new, true);
+            }
             self.changed[index] = change.new != self.model.current[index];
             self.assignment[index] = change.new.clone();
             self.leaders[index] = change.new_leader;

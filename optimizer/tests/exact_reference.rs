@@ -10,76 +10,36 @@
 use kplace_optimizer::config::GoalConfig;
 use kplace_optimizer::engine::evaluate;
 use kplace_optimizer::exact::{solve_exact, MetBounds};
-use kplace_optimizer::goals::goals_by_name;
+use kplace_optimizer::goals::{default_goal_names, goals_by_name};
 use kplace_optimizer::limits::Limits;
 use kplace_optimizer::load_model::FOLLOWER_CPU_SHARE;
 use kplace_optimizer::planner::{make_plan, PlanRequest};
 use kplace_placement::check::check;
 use kplace_placement::model::{ClusterModel, ModelOptions};
-use kplace_placement::parse::parse_policy;
-use kplace_placement::snapshot::{BrokerSpec, Capacity, Load, PartitionSpec, Snapshot};
+use kplace_placement::snapshot::{Capacity, Load, PartitionSpec, Snapshot};
 
-const POLICY: &str = r#"
-rack_pattern: '^(?P<zone>az[0-9]+)/(?P<cluster>k8s-[a-z]+)$'
-rules:
-  - topics: 'payments\..*'
-    replication_factor: 6
-    spread: {zone: even, cluster: even}
-    min_insync_replicas: 3
-    survive: [zone, cluster]
-  - topics: '.*'
-    replication_factor: 3
-    spread: {zone: even}
-    min_insync_replicas: 2
-    survive: [zone]
-"#;
+mod support;
+use support::{policy_without_leader_preference, stretch_brokers, XorShift};
 
-/// The goals exact mode models, in priority order.
-const MODELLED_GOALS: [&str; 9] = [
-    "spread",
-    "capacity",
-    "domain-survival",
-    "replica-balance",
-    "disk-balance",
-    "network-in-balance",
-    "network-out-balance",
-    "cpu-balance",
-    "leader-balance",
-];
+/// The goals exact mode models, in priority order: the default list but topic balance and
+/// leader preference.
+fn modelled_goals() -> Vec<String> {
+    let mut goals = default_goal_names();
+    goals.retain(|g| !matches!(g.as_str(), "topic-balance" | "leader-preference"));
+    goals
+}
 
 /// A stretch cluster with `per_cell` brokers per (zone, cluster), random (often invalid) replica
 /// lists, and one broker taking many extra replicas so that balance needs moves too.
 fn instance(seed: u64, per_cell: usize, partitions: usize) -> Snapshot {
-    let mut state = seed | 1;
-    let mut next = move |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    };
-    let brokers: Vec<BrokerSpec> = (0..6 * per_cell)
-        .map(|i| BrokerSpec {
-            id: i as i32 + 1,
-            rack: Some(format!(
-                "az{}/k8s-{}",
-                i / (2 * per_cell) + 1,
-                ["a", "b"][(i / per_cell) % 2]
-            )),
-            alive: true,
-            ..BrokerSpec::default()
-        })
-        .collect();
+    let mut rng = XorShift::new(seed);
+    let brokers = stretch_brokers(per_cell, None);
     let partitions = (0..partitions)
         .map(|i| {
             let payments = i % 5 == 0;
             let rf = if payments { 6 } else { 3 };
             let mut replicas: Vec<i32> = vec![1 + (i % 2) as i32];
-            while replicas.len() < rf {
-                let b = next(brokers.len()) as i32 + 1;
-                if !replicas.contains(&b) {
-                    replicas.push(b);
-                }
-            }
+            rng.fill_replicas(&mut replicas, rf, brokers.len());
             PartitionSpec {
                 topic: if payments {
                     "payments.ledger".into()
@@ -111,8 +71,8 @@ fn moves(model: &ClusterModel, after: &[Vec<u32>]) -> usize {
 
 #[test]
 fn heuristic_is_within_five_percent_of_the_exact_optimum() {
-    let policy = parse_policy(POLICY, "policy").expect("policy parses");
-    let goals: Vec<String> = MODELLED_GOALS.map(String::from).to_vec();
+    let policy = policy_without_leader_preference();
+    let goals = modelled_goals();
     let mut worst: f64 = 0.0;
     for (seed, per_cell, partitions) in [
         (1, 2, 60),
@@ -144,14 +104,7 @@ fn heuristic_is_within_five_percent_of_the_exact_optimum() {
             );
         }
 
-        let plan = make_plan(
-            &model,
-            &PlanRequest {
-                goals: goals.clone(),
-                ..PlanRequest::default()
-            },
-        )
-        .expect("plan");
+        let plan = make_plan(&model, &PlanRequest::new().with_goals(goals.clone())).expect("plan");
         for goal in &plan.goals {
             assert!(
                 goal.after.satisfied,
@@ -160,14 +113,8 @@ fn heuristic_is_within_five_percent_of_the_exact_optimum() {
             );
         }
         let heuristic = plan.totals.replica_moves as usize;
-        let spread_only = make_plan(
-            &model,
-            &PlanRequest {
-                goals: vec!["spread".into()],
-                ..PlanRequest::default()
-            },
-        )
-        .expect("plan");
+        let spread_only =
+            make_plan(&model, &PlanRequest::new().with_goals(["spread"])).expect("plan");
         println!(
             "seed {seed}: spread alone {} moves; replica-balance before {:?}",
             spread_only.totals.replica_moves, plan.goals[3].before.violations
@@ -189,13 +136,8 @@ fn heuristic_is_within_five_percent_of_the_exact_optimum() {
 /// network out and CPU start above capacity).
 fn loaded_instance(seed: u64, per_cell: usize, partitions: usize) -> Snapshot {
     let mut snapshot = instance(seed, per_cell, partitions);
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move |n: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % n
-    };
+    let mut rng = XorShift::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut next = move |n: u64| rng.below(n as usize) as u64;
     let (mut disk, mut network_in, mut network_out, mut cpu) = (0.0, 0.0, 0.0, 0.0);
     for p in &mut snapshot.partitions {
         p.size = (1 + next(1_000)) * 1_000_000;
@@ -226,7 +168,7 @@ fn loaded_instance(seed: u64, per_cell: usize, partitions: usize) -> Snapshot {
 
 #[test]
 fn exact_placement_meets_capacity_and_every_band_under_real_loads() {
-    let policy = parse_policy(POLICY, "policy").expect("policy parses");
+    let policy = policy_without_leader_preference();
     for (seed, per_cell, partitions) in [(11, 1, 90), (12, 1, 150), (13, 2, 240)] {
         let snapshot = loaded_instance(seed, per_cell, partitions);
         let model = ClusterModel::build(&snapshot, &policy, &ModelOptions::default())
@@ -234,8 +176,7 @@ fn exact_placement_meets_capacity_and_every_band_under_real_loads() {
         let limits = Limits::none(&model);
         let solved = solve_exact(&model, &limits, &GoalConfig::default()).expect("exact placement");
         let exact = solved.assignment;
-        let names: Vec<String> = MODELLED_GOALS.map(String::from).to_vec();
-        let mut goals = goals_by_name(&names, &GoalConfig::default()).expect("goals");
+        let mut goals = goals_by_name(&modelled_goals(), &GoalConfig::default()).expect("goals");
         let before = evaluate(&model, model.current.clone(), &mut goals, &limits);
         assert!(
             !before[1].2.satisfied,
@@ -254,10 +195,7 @@ fn exact_placement_meets_capacity_and_every_band_under_real_loads() {
         // it may fail a hard goal that the exact placement meets. Record what it does; when it
         // meets every modelled goal, the exact placement must copy no more than it does.
         let optimum = bytes(&model, &exact);
-        let request = PlanRequest {
-            goals: names,
-            ..PlanRequest::default()
-        };
+        let request = PlanRequest::new().with_goals(modelled_goals());
         match make_plan(&model, &request) {
             Ok(plan) => {
                 let unmet: Vec<&String> = plan

@@ -59,7 +59,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 mod support;
-use support::{cell_rack, cluster, model, model_with, XorShift};
+use support::{cell_rack, cluster, model, model_with, stretch_brokers, XorShift};
 
 /// The hard goals alone: a plan that only repairs (and drains).
 const HARD_GOALS: [&str; 3] = ["spread", "capacity", "domain-survival"];
@@ -76,11 +76,9 @@ const LEADERSHIP_GOALS: [&str; 5] = [
 const GB: u64 = 1_000_000_000;
 
 fn request(goals: &[&str], operation: Operation) -> PlanRequest {
-    PlanRequest {
-        goals: goals.iter().map(|g| g.to_string()).collect(),
-        operation,
-        ..PlanRequest::default()
-    }
+    PlanRequest::new()
+        .with_goals(goals.iter().copied())
+        .with_operation(operation)
 }
 
 /// Per partition: how it breaks its rule under `assignment`.
@@ -129,14 +127,14 @@ fn breaks_survival(model: &ClusterModel, p: PartitionIdx, replicas: &[BrokerIdx]
     })
 }
 
-/// Whether a violation is only about where a replica sits (a dead, excluded or unknown broker),
+/// Whether a violation is only about where a replica sits (a dead, excluded or unmatched broker),
 /// not about the spread.
 fn about_the_broker(kind: &ViolationKind) -> bool {
     matches!(
         kind,
         ViolationKind::DeadBroker(_)
             | ViolationKind::ExcludedBroker(_)
-            | ViolationKind::UnknownBroker(_)
+            | ViolationKind::UnmatchedBroker(_)
     )
 }
 
@@ -154,6 +152,13 @@ fn unmet_hard_goals(plan: &Plan) -> Vec<(String, Vec<String>)> {
         .filter(|g| g.hard && !g.after.satisfied)
         .map(|g| (g.name.clone(), g.after.examples.clone()))
         .collect()
+}
+
+/// The placement after `plan`, which must meet every hard goal.
+fn meeting_hard_goals(model: &ClusterModel, plan: &Plan) -> Vec<Vec<BrokerIdx>> {
+    let unmet = unmet_hard_goals(plan);
+    assert!(unmet.is_empty(), "{unmet:?}");
+    plan.apply_to(model).expect("plan fits its model")
 }
 
 /// Eligible brokers other than `b` with exactly `b`'s labels (its cell under every rule).
@@ -319,13 +324,7 @@ fn strays(
 /// `events-0`/`events-1` (RF 3, one replica per zone, random brokers and order), `size` bytes each.
 fn spread_cluster(seed: u64, per_cell: usize, partitions: usize, size: u64) -> Snapshot {
     let mut rng = XorShift::new(seed);
-    let brokers: Vec<BrokerSpec> = (0..6 * per_cell)
-        .map(|i| BrokerSpec {
-            id: i as BrokerId + 1,
-            rack: Some(cell_rack(i / per_cell)),
-            ..BrokerSpec::default()
-        })
-        .collect();
+    let brokers = stretch_brokers(per_cell, None);
     let partitions = (0..partitions)
         .map(|i| {
             let mut replicas: Vec<BrokerId> = (0..3)
@@ -347,6 +346,14 @@ fn spread_cluster(seed: u64, per_cell: usize, partitions: usize, size: u64) -> S
         partitions,
         ..Snapshot::default()
     }
+}
+
+/// The model with a live broker picked by `pick` removed (`--remove-brokers`), and that broker.
+fn removing(snapshot: &Snapshot, pick: Index) -> (ClusterModel, BrokerIdx) {
+    let id = pick_alive(snapshot, pick);
+    let model = model_with(snapshot, &ModelOptions::excluding(vec![id]));
+    let removed = model.broker(id).expect("removed broker is in the model");
+    (model, removed)
 }
 
 /// Per broker: whether its load exceeds a capacity threshold (default thresholds).
@@ -399,9 +406,7 @@ proptest! {
     /// `--remove-brokers` with the default goals: drained, hard goals met (or the cell is empty).
     #[test]
     fn removed_broker_is_drained(snapshot in cluster(), pick in any::<Index>()) {
-        let id = pick_alive(&snapshot, pick);
-        let model = model_with(&snapshot, &ModelOptions { exclude_brokers: vec![id] });
-        let removed = model.broker(id).expect("removed broker is in the model");
+        let (model, removed) = removing(&snapshot, pick);
         drained(&model, removed, make_plan(&model, &PlanRequest::default()))?;
     }
 
@@ -409,9 +414,7 @@ proptest! {
     /// they are unless broken; one with room in the removed broker's cell moves one replica.
     #[test]
     fn draining_moves_only_the_drained_replicas(snapshot in cluster(), pick in any::<Index>()) {
-        let id = pick_alive(&snapshot, pick);
-        let model = model_with(&snapshot, &ModelOptions { exclude_brokers: vec![id] });
-        let removed = model.broker(id).expect("removed broker is in the model");
+        let (model, removed) = removing(&snapshot, pick);
         let broken_before = broken(&support::model(&snapshot));
         let plan = make_plan(&model, &request(&HARD_GOALS, Operation::default()));
         let Some(after) = drained(&model, removed, plan)? else { return Ok(()) };
@@ -432,9 +435,7 @@ proptest! {
     /// moves to a broker with the removed broker's labels when one is free for it.
     #[test]
     fn drained_replicas_stay_in_their_cell(snapshot in cluster(), pick in any::<Index>()) {
-        let id = pick_alive(&snapshot, pick);
-        let model = model_with(&snapshot, &ModelOptions { exclude_brokers: vec![id] });
-        let removed = model.broker(id).expect("removed broker is in the model");
+        let (model, removed) = removing(&snapshot, pick);
         let broken_before = broken(&support::model(&snapshot));
         let plan = make_plan(&model, &request(&HARD_GOALS, Operation::default()));
         let Some(after) = drained(&model, removed, plan)? else { return Ok(()) };
@@ -501,7 +502,7 @@ proptest! {
     ) {
         let topic = ["payments.ledger", "events-0", "events-1"][topic];
         let removed: Vec<BrokerId> = remove.map(|pick| pick_alive(&snapshot, pick)).into_iter().collect();
-        let options = ModelOptions { exclude_brokers: removed.clone() };
+        let options = ModelOptions::excluding(removed.clone());
         // Known bug (`excluded_partitions_that_break_survival_do_not_fail_the_plan`): excluded
         // partitions that break survival and that nothing may move fail the plan. Leave them out.
         let mut snapshot = snapshot;
@@ -586,12 +587,7 @@ fn added_brokers_take_their_share_and_nothing_else_receives() {
         ..Operation::default()
     };
     let plan = make_plan(&model, &request(&[], operation)).expect("a scale-out plan");
-    assert!(
-        unmet_hard_goals(&plan).is_empty(),
-        "{:?}",
-        unmet_hard_goals(&plan)
-    );
-    let after = plan.apply_to(&model).expect("plan fits its model");
+    let after = meeting_hard_goals(&model, &plan);
     let ids: Vec<BrokerIdx> = added
         .iter()
         .map(|&id| model.broker(id).expect("added"))
@@ -645,12 +641,7 @@ fn a_broker_over_its_disk_threshold_is_brought_under_it_or_the_plan_fails() {
     let one = model.broker(1).expect("broker 1") as usize;
     assert!(over_capacity(&model, &broker_stats(&model, &model.current))[one]);
     let plan = make_plan(&model, &PlanRequest::default()).expect("the disk fits");
-    assert!(
-        unmet_hard_goals(&plan).is_empty(),
-        "{:?}",
-        unmet_hard_goals(&plan)
-    );
-    let after = broker_stats(&model, &plan.apply_to(&model).expect("plan fits its model"));
+    let after = broker_stats(&model, &meeting_hard_goals(&model, &plan));
     assert!(after[one].disk <= 80.0 * GB as f64, "{:?}", after[one]);
     let over = over_capacity(&model, &after);
     assert!(!over.contains(&true), "over capacity after: {over:?}");
@@ -706,12 +697,7 @@ fn partitions_are_led_from_k8s_a_as_far_as_leader_balance_allows() {
     let model = led_from_k8s_b();
     let before = misled(&model, &model.current);
     let plan = make_plan(&model, &PlanRequest::default()).expect("a plan");
-    assert!(
-        unmet_hard_goals(&plan).is_empty(),
-        "{:?}",
-        unmet_hard_goals(&plan)
-    );
-    let after = plan.apply_to(&model).expect("plan fits its model");
+    let after = meeting_hard_goals(&model, &plan);
     let stats = broker_stats(&model, &after);
     let mean = stats.iter().map(|s| f64::from(s.leaders)).sum::<f64>() / stats.len() as f64;
     let (lo, hi) = ((mean * 0.9).floor() as u32, (mean * 1.1).ceil() as u32);
@@ -771,12 +757,7 @@ fn a_dead_brokers_replicas_are_re_placed() {
     let dead = model.broker(3).expect("broker 3");
     assert!(model.current.iter().any(|r| r.contains(&dead)));
     let plan = make_plan(&model, &PlanRequest::default()).expect("a plan");
-    assert!(
-        unmet_hard_goals(&plan).is_empty(),
-        "{:?}",
-        unmet_hard_goals(&plan)
-    );
-    let after = plan.apply_to(&model).expect("plan fits its model");
+    let after = meeting_hard_goals(&model, &plan);
     for (p, replicas) in after.iter().enumerate() {
         assert!(
             !replicas.contains(&dead),
@@ -795,8 +776,12 @@ fn a_dead_brokers_replicas_are_re_placed() {
 fn draining_a_fixture_broker_keeps_its_replicas_in_its_cell() {
     let (snapshot, policy) = support::fixture("stretch");
     let build = |exclude_brokers: Vec<BrokerId>| {
-        ClusterModel::build(&snapshot, &policy, &ModelOptions { exclude_brokers })
-            .expect("fixture builds")
+        ClusterModel::build(
+            &snapshot,
+            &policy,
+            &ModelOptions::excluding(exclude_brokers),
+        )
+        .expect("fixture builds")
     };
     let whole = build(Vec::new());
     let broken = broken(&whole);

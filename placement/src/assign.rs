@@ -12,15 +12,19 @@ use crate::broker_load::BrokerLoad;
 use crate::candidate_queues::{record_move, CandidateQueues};
 use crate::cells::CellSpace;
 use crate::feasibility::Infeasibility;
+use crate::internal_topics::is_internal;
 use crate::labels::RACK_LABEL;
 use crate::leader_balance::balance_leaders;
 use crate::model::{ClusterModel, Replicas};
 use crate::place::{place_partition, PlacementRequest};
 use crate::rules::SpreadBound;
+use crate::snapshot_check::topic_name_problem;
 use crate::solver::{PlacementSolver, SpaceId};
+use crate::topic_regex::names_explicitly;
 
-/// What to assign.
+/// What to assign: [`AssignRequest::new`], then the `with_*` methods for the rest.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AssignRequest {
     /// Topic name (new, or existing to add partitions).
     pub topic: String,
@@ -28,6 +32,34 @@ pub struct AssignRequest {
     pub partitions: u32,
     /// Replication factor; default: the rule's, else the existing topic's.
     pub replication_factor: Option<u32>,
+    /// Whether new partitions of an existing topic may get a replication factor other than the
+    /// topic's (refused otherwise: a different one is almost always a mistake).
+    pub allow_replication_factor_change: bool,
+}
+
+impl AssignRequest {
+    /// `partitions` partitions in all for `topic` (new, or existing to add partitions), with the
+    /// rule's (else the topic's) replication factor.
+    pub fn new(topic: impl Into<String>, partitions: u32) -> Self {
+        AssignRequest {
+            topic: topic.into(),
+            partitions,
+            replication_factor: None,
+            allow_replication_factor_change: false,
+        }
+    }
+
+    /// Asks for this replication factor (`None`: the rule's, else the existing topic's).
+    pub fn with_replication_factor(mut self, replication_factor: Option<u32>) -> Self {
+        self.replication_factor = replication_factor;
+        self
+    }
+
+    /// Whether new partitions of an existing topic may get another replication factor.
+    pub fn with_replication_factor_change(mut self, allow: bool) -> Self {
+        self.allow_replication_factor_change = allow;
+        self
+    }
 }
 
 /// The new partitions' replica lists.
@@ -43,6 +75,7 @@ pub struct NewPartitions {
 
 /// Why an assignment cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AssignError {
     /// No replication factor was given and none can be derived.
     #[error("topic '{0}' is new and its rule sets no replication_factor: give one")]
@@ -65,16 +98,34 @@ pub enum AssignError {
         /// Its partition count now.
         existing: u32,
     },
+    /// The topic name is not a legal Kafka topic name.
+    #[error("--topic: {0}")]
+    BadTopicName(String),
+    /// New partitions of an existing topic would get another replication factor.
+    #[error("topic '{topic}' has replication factor {existing}, but {source_name} asks for {asked}; keep the topic's, or allow the change explicitly")]
+    ReplicationFactorChange {
+        /// Topic name.
+        topic: String,
+        /// The topic's replication factor.
+        existing: u32,
+        /// The one the new partitions would get.
+        asked: u32,
+        /// Where it comes from: `--replication-factor` or the rule.
+        source_name: String,
+    },
     /// A replication factor of 0 was asked for.
     #[error("replication factor must be at least 1")]
     ZeroReplicationFactor,
-    /// The rule cannot be met (render with [`Infeasibility::report`] for names).
-    #[error("rule {} cannot be met at replication factor {}", .0.rule + 1, .0.replication_factor)]
+    /// The rule cannot be met; the explanation renders itself with names.
+    #[error(transparent)]
     Infeasible(Infeasibility),
 }
 
 /// Assigns replicas to the new partitions of `request.topic`.
 pub fn assign(model: &ClusterModel, request: &AssignRequest) -> Result<NewPartitions, AssignError> {
+    if let Some(problem) = topic_name_problem(&request.topic) {
+        return Err(AssignError::BadTopicName(problem));
+    }
     let rule = &model.rules[model.rule_for_topic_name(&request.topic) as usize];
     let existing = model
         .topic(&request.topic)
@@ -89,7 +140,16 @@ pub fn assign(model: &ClusterModel, request: &AssignRequest) -> Result<NewPartit
     let existing_rf = existing
         .and_then(|t| t.partitions.first())
         .map(|&p| model.current[p as usize].len() as u32);
-    let r = match (request.replication_factor, rule.replication_factor) {
+    let rule_rf = match model.topic(&request.topic) {
+        Some(topic) => model.rule_replication_factor(topic),
+        None if is_internal(&request.topic, false)
+            && !names_explicitly(&rule.topics, &request.topic) =>
+        {
+            None
+        }
+        None => rule.replication_factor,
+    };
+    let r = match (request.replication_factor, rule_rf) {
         (Some(given), Some(wanted)) if given != wanted => {
             return Err(AssignError::ConflictingReplicationFactor {
                 rule: rule.describe(),
@@ -104,6 +164,20 @@ pub fn assign(model: &ClusterModel, request: &AssignRequest) -> Result<NewPartit
     };
     if r == 0 {
         return Err(AssignError::ZeroReplicationFactor);
+    }
+    if let Some(existing) = existing_rf.filter(|&e| e != r) {
+        if !request.allow_replication_factor_change {
+            return Err(AssignError::ReplicationFactorChange {
+                topic: request.topic.clone(),
+                existing,
+                asked: r,
+                source_name: if request.replication_factor.is_some() {
+                    "--replication-factor".to_string()
+                } else {
+                    rule.describe()
+                },
+            });
+        }
     }
     let first_partition = existing
         .and_then(|t| {
@@ -131,6 +205,7 @@ pub fn assign(model: &ClusterModel, request: &AssignRequest) -> Result<NewPartit
             current: &[],
             leader: None,
             rotation,
+            balance_cells: true,
         };
         let placed = place_partition(&mut solver, request, &load, &mut queues)
             .map_err(AssignError::Infeasible)?;

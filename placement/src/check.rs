@@ -11,8 +11,9 @@ use crate::rules::Rule;
 /// One way a partition breaks its rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ViolationKind {
-    /// A replica names a broker that is not in the cluster.
-    UnknownBroker(BrokerIdx),
+    /// A replica sits on a broker whose rack does not match `rack_pattern`
+    /// (`unmatched_brokers: ineligible`).
+    UnmatchedBroker(BrokerIdx),
     /// A replica sits on a dead broker.
     DeadBroker(BrokerIdx),
     /// A replica sits on an excluded broker.
@@ -68,7 +69,7 @@ pub struct ViolationReport {
     pub partition: i32,
     /// The rule broken.
     pub rule: String,
-    /// A short machine-readable kind: `unknown-broker`, `dead-broker`, `excluded-broker`,
+    /// A short machine-readable kind: `unmatched-broker`, `dead-broker`, `excluded-broker`,
     /// `missing-label`, `replication-factor`, `too-many`, `too-few`.
     pub kind: &'static str,
     /// The sentence a person reads.
@@ -81,10 +82,11 @@ impl Violation {
         let p = &model.partitions[self.partition as usize];
         let broker = |b: &BrokerIdx| model.brokers[*b as usize].id;
         let (kind, message) = match &self.kind {
-            ViolationKind::UnknownBroker(b) => (
-                "unknown-broker",
+            ViolationKind::UnmatchedBroker(b) => (
+                "unmatched-broker",
                 format!(
-                    "replica on broker {}, which is not in the cluster",
+                    "replica on broker {}, whose rack does not match rack_pattern \
+                     (unmatched_brokers: ineligible)",
                     broker(b)
                 ),
             ),
@@ -156,12 +158,12 @@ pub fn check_partition(
     let mut push = |kind| out.push(Violation { partition, kind });
     for &b in replicas {
         let broker = &model.brokers[b as usize];
-        if !broker.listed {
-            push(ViolationKind::UnknownBroker(b));
-        } else if !broker.alive {
+        if !broker.alive {
             push(ViolationKind::DeadBroker(b));
         } else if broker.excluded {
             push(ViolationKind::ExcludedBroker(b));
+        } else if broker.unmatched {
+            push(ViolationKind::UnmatchedBroker(b));
         } else if let Some(&(label, _)) =
             rule.spread.iter().find(|(l, _)| broker.label(*l).is_none())
         {
@@ -169,7 +171,8 @@ pub fn check_partition(
         }
     }
     let actual = replicas.len() as u32;
-    if let Some(wanted) = rule.replication_factor {
+    if let Some(wanted) = model.rule_replication_factor(model.partitions[partition as usize].topic)
+    {
         if actual != wanted {
             push(ViolationKind::ReplicationFactor { actual, wanted });
         }

@@ -11,6 +11,10 @@ use crate::labels::{LabelIdx, LabelTable, ValueIdx};
 use crate::rules::{Rule, RuleIdx};
 
 /// A rule that cannot be met at some replication factor, and why.
+///
+/// A typed value (rule, replication factor, [`InfeasibleReason`] over label indices) that also
+/// renders itself: [`Display`](std::fmt::Display) gives the sentence a person reads, with the
+/// names resolved when the explanation was built, and it is a [`std::error::Error`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Infeasibility {
     /// The rule.
@@ -19,7 +23,17 @@ pub struct Infeasibility {
     pub replication_factor: u32,
     /// The first reason found, in the order the variants are listed.
     pub reason: InfeasibleReason,
+    /// The same with names, rendered once when the explanation is built.
+    report: InfeasibilityReport,
 }
+
+impl std::fmt::Display for Infeasibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.report.message)
+    }
+}
+
+impl std::error::Error for Infeasibility {}
 
 /// The reason a rule cannot be met.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,11 +108,18 @@ impl Infeasibility {
                 labels: space.labels.clone(),
             }
         });
+        let report = Self::render(rule, r, &reason, labels);
         Infeasibility {
             rule: rule.index,
             replication_factor: r,
             reason,
+            report,
         }
+    }
+
+    /// The explanation with names, as plain data for JSON output.
+    pub fn report(&self) -> &InfeasibilityReport {
+        &self.report
     }
 
     fn single_label_reason(
@@ -157,12 +178,16 @@ impl Infeasibility {
         None
     }
 
-    /// Renders the explanation with names.
-    pub fn report(&self, rules: &[Rule], labels: &LabelTable) -> InfeasibilityReport {
-        let rule = rules[self.rule as usize].describe();
-        let r = self.replication_factor;
+    /// Renders `reason` with the names of `rule` and `labels`.
+    fn render(
+        rule: &Rule,
+        r: u32,
+        reason: &InfeasibleReason,
+        labels: &LabelTable,
+    ) -> InfeasibilityReport {
+        let rule = rule.describe();
         let (domain, brokers_missing, message) =
-            match &self.reason {
+            match reason {
                 InfeasibleReason::LabelMissing { label } => (
                     None,
                     None,
@@ -232,5 +257,39 @@ impl Infeasibility {
             domain,
             brokers_missing,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ClusterModel, ModelOptions};
+    use crate::parse::{parse_policy, parse_snapshot};
+    use crate::repair::repair;
+
+    /// The explanation renders itself, names resolved, and is an error a caller can box.
+    #[test]
+    fn infeasibility_renders_itself_as_an_error() {
+        let snapshot = parse_snapshot(
+            br#"{"brokers": [{"id": 1, "rack": "az1"}, {"id": 2, "rack": "az2"}],
+                "partitions": [{"topic": "payments", "partition": 0, "replicas": [1, 2]}]}"#,
+            "snapshot.json",
+        )
+        .unwrap();
+        let policy = parse_policy(
+            "rules: [{topics: 'payments', replication_factor: 3, spread: {rack: even}}]",
+            "policy.yaml",
+        )
+        .unwrap();
+        let model = ClusterModel::build(&snapshot, &policy, &ModelOptions::default()).unwrap();
+        let outcome = repair(&model, &model.current);
+        let (infeasibility, partitions) = &outcome.infeasible[0];
+        assert_eq!(partitions.len(), 1);
+        let boxed: Box<dyn std::error::Error> = Box::new(infeasibility.clone());
+        assert_eq!(
+            boxed.to_string(),
+            "rule 1 (topics 'payments') at replication factor 3: needs 3 replicas on distinct \
+             brokers but only 2 eligible brokers exist (1 missing)"
+        );
+        assert_eq!(infeasibility.report().brokers_missing, Some(1));
     }
 }

@@ -9,11 +9,18 @@ use rustc_hash::FxHashMap;
 use crate::broker_ids::BrokerIds;
 
 use crate::cells::CellSpace;
+use crate::internal_topics::is_internal;
 use crate::labels::{LabelIdx, LabelTable, ValueIdx, RACK_LABEL};
 use crate::model_error::ModelError;
-use crate::policy::Policy;
+use crate::policy::{Policy, UnmatchedBrokers};
+use crate::policy_check::check_policy;
+use crate::rack_pattern::RackPattern;
 use crate::rules::{Rule, RuleIdx};
-use crate::snapshot::{BrokerId, Capacity, Load, PartitionSpec, Snapshot};
+use crate::snapshot::{
+    BrokerId, BrokerSpec, Capacity, InFlightReassignment, Load, PartitionSpec, Snapshot, TopicSpec,
+};
+use crate::snapshot_check::check_snapshot;
+use crate::topic_regex::names_explicitly;
 
 /// Dense index of a broker in [`ClusterModel::brokers`].
 pub type BrokerIdx = u32;
@@ -26,11 +33,22 @@ pub type Replicas = Vec<BrokerIdx>;
 /// A replica list per partition, indexed by [`PartitionIdx`].
 pub type Assignment = Vec<Replicas>;
 
-/// Options that change which brokers may hold replicas.
+/// Options that change which brokers may hold replicas: `ModelOptions::default()`, or
+/// [`ModelOptions::excluding`].
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ModelOptions {
     /// Brokers that must hold no replica (`--exclude-brokers`).
     pub exclude_brokers: Vec<BrokerId>,
+}
+
+impl ModelOptions {
+    /// Options under which `brokers` hold no replica (they are being removed).
+    pub fn excluding(brokers: Vec<BrokerId>) -> Self {
+        ModelOptions {
+            exclude_brokers: brokers,
+        }
+    }
 }
 
 /// One broker.
@@ -46,29 +64,17 @@ pub struct Broker {
     pub alive: bool,
     /// Whether the operator excluded it from placement.
     pub excluded: bool,
-    /// False for ids that only appear in replica lists (gone from the cluster).
-    pub listed: bool,
+    /// Its rack gives no full set of labels under `rack_pattern` and the policy says
+    /// `unmatched_brokers: ineligible`: it may hold no replica.
+    pub unmatched: bool,
     /// Resource capacity.
     pub capacity: Capacity,
 }
 
 impl Broker {
-    /// A broker that only appears in replica lists: gone from the cluster, dead, unlabelled.
-    fn unlisted(id: BrokerId, label_count: usize) -> Broker {
-        Broker {
-            id,
-            rack: None,
-            labels: vec![None; label_count],
-            alive: false,
-            excluded: false,
-            listed: false,
-            capacity: Capacity::default(),
-        }
-    }
-
-    /// May this broker hold replicas at all? (alive and not excluded)
+    /// May this broker hold replicas at all? (alive, not excluded, not an unmatched rack)
     pub fn eligible(&self) -> bool {
-        self.alive && !self.excluded
+        self.alive && !self.excluded && !self.unmatched
     }
 
     /// The broker's value of `label`.
@@ -86,6 +92,11 @@ pub struct Topic {
     pub rule: RuleIdx,
     /// `min.insync.replicas` from the snapshot's topic settings, if given.
     pub min_insync_replicas: Option<u32>,
+    /// One of Kafka's internal topics ([`crate::internal_topics`]).
+    pub internal: bool,
+    /// An internal topic whose rule sets a replication factor without naming it explicitly:
+    /// it keeps its current replication factor (and is spread like any other topic).
+    pub keeps_replication_factor: bool,
     /// Its partitions, in snapshot order.
     pub partitions: Vec<PartitionIdx>,
 }
@@ -101,6 +112,11 @@ pub struct Partition {
     pub leader: Option<BrokerIdx>,
     /// In-sync replicas.
     pub isr: Vec<BrokerIdx>,
+    /// Eligible leader replicas (KIP-966), empty when the cluster reports none.
+    pub elr: Vec<BrokerIdx>,
+    /// Whether a reassignment was in flight: the replica list is then its target (see
+    /// [`ClusterModel::build`]).
+    pub in_flight: bool,
     /// Bytes of one replica.
     pub size: u64,
     /// Load on the leader.
@@ -114,30 +130,57 @@ pub struct ClusterModel {
     pub brokers: Vec<Broker>,
     /// Labels and values.
     pub labels: LabelTable,
-    /// Compiled rules, in policy order.
-    pub rules: Vec<Rule>,
-    /// Per rule: the brokers eligible for it, grouped into cells.
-    pub cell_spaces: Vec<CellSpace>,
+    /// Compiled rules, in policy order (derived: read through [`ClusterModel::rules`]).
+    pub(crate) rules: Vec<Rule>,
+    /// Per rule: the brokers eligible for it, grouped into cells (derived: read through
+    /// [`ClusterModel::cell_spaces`]).
+    pub(crate) cell_spaces: Vec<CellSpace>,
     /// Topics by dense index.
     pub topics: Vec<Topic>,
     /// Partitions by dense index.
     pub partitions: Vec<Partition>,
     /// Current replica lists, indexed like `partitions`.
     pub current: Assignment,
+    /// How the snapshot's partition loads were obtained (its `load_source`).
+    pub load_source: Option<crate::snapshot_load::LoadSource>,
     broker_index: BrokerIds,
     topic_index: FxHashMap<String, TopicIdx>,
 }
 
 impl ClusterModel {
+    /// The compiled rules, in policy order, then the implicit rule for topics no rule matches.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Per rule (indexed like [`ClusterModel::rules`]): the brokers eligible for it, grouped
+    /// into cells.
+    pub fn cell_spaces(&self) -> &[CellSpace] {
+        &self.cell_spaces
+    }
+
     /// Compiles a snapshot and a policy.
+    ///
+    /// A partition with a reassignment in flight is modelled at the reassignment's target, as
+    /// it will be once Kafka finishes the move (Metadata reports the union of old and new
+    /// replicas meanwhile, which is no placement at all): its replicas are the target, its ISR
+    /// and ELR keep only target members, and a leader being removed gives way to the target's
+    /// first replica. [`Partition::in_flight`] marks such partitions.
     pub fn build(
         snapshot: &Snapshot,
         policy: &Policy,
         options: &ModelOptions,
     ) -> Result<ClusterModel, ModelError> {
+        check_snapshot(snapshot)?;
+        check_policy(policy)?;
         let mut labels = LabelTable::default();
-        let rack_label = labels.intern_label(RACK_LABEL);
-        let rack_pattern = compile_rack_pattern(policy)?;
+        // `rack` is always a label, interned first.
+        labels.intern_label(RACK_LABEL);
+        let rack_pattern = policy
+            .rack_pattern
+            .as_deref()
+            .map(RackPattern::compile)
+            .transpose()?;
         let mut rules = policy
             .rules
             .iter()
@@ -152,30 +195,14 @@ impl ClusterModel {
             if !broker_index.insert(spec.id, brokers.len() as BrokerIdx) {
                 return Err(ModelError::DuplicateBroker(spec.id));
             }
-            let mut values: Vec<(LabelIdx, ValueIdx)> = Vec::new();
-            if let Some(rack) = &spec.rack {
-                values.push((rack_label, labels.intern_value(rack_label, rack)));
-                if let Some(pattern) = &rack_pattern {
-                    if let Some(captures) = pattern.captures(rack) {
-                        for name in pattern.capture_names().flatten() {
-                            if let Some(found) = captures.name(name) {
-                                let label = labels.intern_label(name);
-                                values.push((label, labels.intern_value(label, found.as_str())));
-                            }
-                        }
-                    }
-                }
-            }
-            for (name, value) in &spec.labels {
-                let label = labels.intern_label(name);
-                values.push((label, labels.intern_value(label, value)));
-            }
-            brokers.push((spec, values));
+            let (values, unmatched) =
+                broker_labels(spec, rack_pattern.as_ref(), policy, &mut labels)?;
+            brokers.push((spec, values, unmatched));
         }
         let label_count = labels.label_count();
-        let mut brokers: Vec<Broker> = brokers
+        let brokers: Vec<Broker> = brokers
             .into_iter()
-            .map(|(spec, values)| {
+            .map(|(spec, values, unmatched)| {
                 let mut per_label = vec![None; label_count];
                 for (label, value) in values {
                     per_label[label as usize] = Some(value);
@@ -186,39 +213,25 @@ impl ClusterModel {
                     labels: per_label,
                     alive: spec.alive,
                     excluded: options.exclude_brokers.contains(&spec.id),
-                    listed: true,
+                    unmatched,
                     capacity: spec.capacity,
                 }
             })
             .collect();
 
-        // Ids that appear only in replica lists: brokers gone from the cluster, kept as dead and
-        // unlabelled so that their replicas are reported and moved.
-        for spec in &snapshot.partitions {
-            for &id in &spec.replicas {
-                if broker_index.get(id).is_none() {
-                    broker_index.insert(id, brokers.len() as BrokerIdx);
-                    brokers.push(Broker::unlisted(id, label_count));
-                }
-            }
-        }
-
         for id in &options.exclude_brokers {
-            match broker_index.get(*id) {
-                Some(index) if brokers[index as usize].listed => {}
-                _ => {
-                    return Err(ModelError::UnknownBroker {
-                        flag: "--exclude-brokers",
-                        broker: *id,
-                    })
-                }
+            if broker_index.get(*id).is_none() {
+                return Err(ModelError::UnknownBroker {
+                    flag: "--exclude-brokers",
+                    broker: *id,
+                });
             }
         }
 
-        let topic_min_isr: FxHashMap<&str, u32> = snapshot
+        let topic_specs: FxHashMap<&str, &TopicSpec> = snapshot
             .topics
             .iter()
-            .filter_map(|t| t.min_insync_replicas.map(|m| (t.name.as_str(), m)))
+            .map(|t| (t.name.as_str(), t))
             .collect();
         let mut topics: Vec<Topic> = Vec::new();
         let mut topic_lookup: FxHashMap<&str, TopicIdx> = FxHashMap::default();
@@ -227,10 +240,18 @@ impl ClusterModel {
             .iter()
             .map(|spec| {
                 *topic_lookup.entry(spec.topic.as_str()).or_insert_with(|| {
+                    let topic_spec = topic_specs.get(spec.topic.as_str());
+                    let rule = first_matching_rule(&rules, &spec.topic);
+                    let internal = is_internal(&spec.topic, topic_spec.is_some_and(|t| t.internal));
+                    let rule_spec = &rules[rule as usize];
                     topics.push(Topic {
                         name: spec.topic.clone(),
-                        rule: first_matching_rule(&rules, &spec.topic),
-                        min_insync_replicas: topic_min_isr.get(spec.topic.as_str()).copied(),
+                        rule,
+                        min_insync_replicas: topic_spec.and_then(|t| t.min_insync_replicas),
+                        internal,
+                        keeps_replication_factor: internal
+                            && rule_spec.replication_factor.is_some()
+                            && !names_explicitly(&rule_spec.topics, &spec.topic),
                         partitions: Vec::new(),
                     });
                     (topics.len() - 1) as TopicIdx
@@ -238,11 +259,27 @@ impl ClusterModel {
             })
             .collect();
 
+        let in_flight: FxHashMap<(&str, i32), &InFlightReassignment> = snapshot
+            .reassignments
+            .iter()
+            .map(|r| ((r.topic.as_str(), r.partition), r))
+            .collect();
         let built: Vec<Result<(Partition, Replicas), ModelError>> = snapshot
             .partitions
             .par_iter()
             .zip(topic_of.par_iter())
-            .map(|(spec, &topic)| build_partition(spec, topic, &broker_index))
+            .map(
+                |(spec, &topic)| match in_flight.get(&(spec.topic.as_str(), spec.partition)) {
+                    Some(reassignment) => {
+                        let settled = at_target(spec, reassignment);
+                        build_partition(&settled, topic, &broker_index).map(|(mut p, r)| {
+                            p.in_flight = true;
+                            (p, r)
+                        })
+                    }
+                    None => build_partition(spec, topic, &broker_index),
+                },
+            )
             .collect();
         let mut partitions = Vec::with_capacity(built.len());
         let mut current = Vec::with_capacity(built.len());
@@ -286,6 +323,7 @@ impl ClusterModel {
             topics,
             partitions,
             current,
+            load_source: snapshot.load_source.clone(),
             broker_index,
             topic_index,
         })
@@ -345,15 +383,76 @@ impl ClusterModel {
         format!("{}-{}", self.topics[p.topic as usize].name, p.number)
     }
 
+    /// The replication factor a topic's rule sets for it: `None` when the rule sets none, or for
+    /// an internal topic the rule does not name explicitly (it keeps its own).
+    pub fn rule_replication_factor(&self, topic: TopicIdx) -> Option<u32> {
+        let topic = &self.topics[topic as usize];
+        if topic.keeps_replication_factor {
+            None
+        } else {
+            self.rules[topic.rule as usize].replication_factor
+        }
+    }
+
     /// The replication factor a partition should have: its rule's, else its current one.
     pub fn target_replication_factor(
         &self,
         partition: PartitionIdx,
         replicas: &[BrokerIdx],
     ) -> u32 {
-        self.rule_of(partition)
-            .replication_factor
+        self.rule_replication_factor(self.partitions[partition as usize].topic)
             .unwrap_or(replicas.len() as u32)
+    }
+
+    /// Brokers that hold no replica because their rack does not match `rack_pattern`
+    /// (`unmatched_brokers: ineligible`), by id.
+    pub fn unmatched_brokers(&self) -> Vec<BrokerId> {
+        self.brokers
+            .iter()
+            .filter(|b| b.unmatched)
+            .map(|b| b.id)
+            .collect()
+    }
+
+    /// What the operator should know about how the policy was read, one sentence each:
+    /// brokers kept free of replicas for their rack, internal topics that keep their
+    /// replication factor. `check` and `plan` print these.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        let unmatched = self.unmatched_brokers();
+        if !unmatched.is_empty() {
+            let ids: Vec<String> = unmatched.iter().map(|id| id.to_string()).collect();
+            notes.push(format!(
+                "brokers {} hold no replicas: their rack does not match rack_pattern \
+                 (unmatched_brokers: ineligible)",
+                ids.join(", ")
+            ));
+        }
+        if let Some(note) = self.load_note() {
+            notes.push(note);
+        }
+        for topic in self.topics.iter().filter(|t| t.keeps_replication_factor) {
+            let rule = &self.rules[topic.rule as usize];
+            notes.push(format!(
+                "internal topic {} keeps its replication factor: {} sets {} but does not \
+                 name it (a rule whose topics pattern names it explicitly would)",
+                topic.name,
+                rule.describe(),
+                rule.replication_factor.unwrap_or_default()
+            ));
+        }
+        notes
+    }
+
+    /// How the partition loads were obtained, for people: sampled (over which windows), or given
+    /// by the snapshot's writer; `None` when the snapshot has no loads at all.
+    pub fn load_note(&self) -> Option<String> {
+        match &self.load_source {
+            Some(source) => Some(format!("loads: {}", source.describe())),
+            None => self.partitions.iter().any(|p| !p.load.is_zero()).then(|| {
+                "loads: given in the snapshot (how they were obtained is not recorded)".into()
+            }),
+        }
     }
 
     /// Broker ids of a replica list.
@@ -365,7 +464,34 @@ impl ClusterModel {
     }
 }
 
-/// Builds one partition from its spec: replicas, leader and ISR by broker index, checked.
+/// A partition's spec as it will be once `reassignment` completes: replicas the target, ISR and
+/// ELR restricted to it, and a leader being removed replaced by the target's first replica (the
+/// one Kafka's controller elects when the move completes). A target left empty (a malformed
+/// reassignment) keeps the spec as it is, so that the model reports what is there.
+fn at_target(spec: &PartitionSpec, reassignment: &InFlightReassignment) -> PartitionSpec {
+    let target = reassignment.target(&spec.replicas);
+    if target.is_empty() {
+        return spec.clone();
+    }
+    let within = |ids: &Option<Vec<BrokerId>>| {
+        ids.as_ref()
+            .map(|ids| ids.iter().filter(|b| target.contains(b)).copied().collect())
+    };
+    let leader = match spec.effective_leader() {
+        Some(leader) if target.contains(&leader) => Some(leader),
+        Some(_) => None,
+        None => spec.leader,
+    };
+    PartitionSpec {
+        replicas: target.clone(),
+        leader,
+        isr: within(&spec.isr),
+        elr: within(&spec.elr),
+        ..spec.clone()
+    }
+}
+
+/// Builds one partition from its spec: replicas, leader, ISR and ELR by broker index, checked.
 fn build_partition(
     spec: &PartitionSpec,
     topic: TopicIdx,
@@ -377,7 +503,10 @@ fn build_partition(
     }
     let mut replicas = Vec::with_capacity(spec.replicas.len());
     for &id in &spec.replicas {
-        let index = ids.get(id).expect("every replica id was registered before");
+        let index = ids.get(id).ok_or_else(|| ModelError::UnlistedBroker {
+            partition: name(),
+            broker: id,
+        })?;
         if replicas.contains(&index) {
             return Err(ModelError::DuplicateReplica {
                 partition: name(),
@@ -406,11 +535,19 @@ fn build_partition(
             .collect::<Result<_, _>>()?,
         None => replicas.clone(),
     };
+    let elr = spec
+        .elr
+        .iter()
+        .flatten()
+        .map(|&id| as_replica("elr", id))
+        .collect::<Result<_, _>>()?;
     let partition = Partition {
         topic,
         number: spec.partition,
         leader,
         isr,
+        elr,
+        in_flight: false,
         size: spec.size,
         load: spec.load,
     };
@@ -425,7 +562,7 @@ fn check_named_labels(
     brokers: &[Broker],
     labels: &LabelTable,
 ) -> Result<(), ModelError> {
-    let carried = |label: LabelIdx| brokers.iter().any(|b| b.listed && b.label(label).is_some());
+    let carried = |label: LabelIdx| brokers.iter().any(|b| b.label(label).is_some());
     for rule in rules {
         for (position, &label) in rule.survive.iter().enumerate() {
             if !carried(label) {
@@ -436,10 +573,7 @@ fn check_named_labels(
             }
         }
         for &(label, value) in &rule.leader {
-            if !brokers
-                .iter()
-                .any(|b| b.listed && b.label(label) == Some(value))
-            {
+            if !brokers.iter().any(|b| b.label(label) == Some(value)) {
                 return Err(ModelError::BadRule {
                     place: format!("rules[{}].leader.{}", rule.index, labels.label_name(label)),
                     message: format!("no broker has {}", labels.domain_name(label, value)),
@@ -458,16 +592,106 @@ fn first_matching_rule(rules: &[Rule], name: &str) -> RuleIdx {
         .map_or((rules.len() - 1) as RuleIdx, |rule| rule.index)
 }
 
-fn compile_rack_pattern(policy: &Policy) -> Result<Option<regex::Regex>, ModelError> {
-    policy
-        .rack_pattern
-        .as_ref()
-        .map(|pattern| {
-            regex::Regex::new(pattern).map_err(|error| ModelError::BadRegex {
-                place: "rack_pattern".to_string(),
-                pattern: pattern.clone(),
-                message: error.to_string(),
-            })
-        })
-        .transpose()
+/// A broker's labels: `rack`, the groups of `rack_pattern`, then its explicit labels. An explicit
+/// label that contradicts one derived from the rack is refused, and so is a live broker whose rack
+/// the pattern does not fully match, unless the policy marks such brokers ineligible (then the
+/// second value is true).
+fn broker_labels(
+    spec: &BrokerSpec,
+    pattern: Option<&RackPattern>,
+    policy: &Policy,
+    labels: &mut LabelTable,
+) -> Result<(Vec<(LabelIdx, ValueIdx)>, bool), ModelError> {
+    let mut derived: Vec<(&str, &str, &'static str)> = Vec::new();
+    if let Some(rack) = &spec.rack {
+        derived.push((RACK_LABEL, rack.as_str(), "broker.rack"));
+    }
+    let mut unmatched = false;
+    if let Some(pattern) = pattern {
+        let (found, problem) = pattern.labels(spec.rack.as_deref());
+        derived.extend(found.into_iter().map(|(n, v)| (n, v, "rack_pattern")));
+        if let (Some(problem), true) = (problem, spec.alive) {
+            if policy.unmatched_brokers == UnmatchedBrokers::Refuse {
+                return Err(ModelError::UnmatchedRack {
+                    broker: spec.id,
+                    rack: spec
+                        .rack
+                        .as_ref()
+                        .map_or("(none)".to_string(), |r| format!("'{}'", r.escape_debug())),
+                    pattern: pattern.pattern.clone(),
+                    reason: problem.to_string(),
+                });
+            }
+            unmatched = true;
+        }
+    }
+    for (name, value) in &spec.labels {
+        if let Some(&(_, other, origin)) = derived.iter().find(|(n, _, _)| n == name) {
+            if other != value {
+                return Err(ModelError::LabelConflict {
+                    broker: spec.id,
+                    label: name.clone(),
+                    explicit: value.clone(),
+                    derived: other.to_string(),
+                    origin,
+                });
+            }
+        }
+    }
+    let mut values = Vec::with_capacity(derived.len() + spec.labels.len());
+    for (name, value, _) in derived {
+        let label = labels.intern_label(name);
+        values.push((label, labels.intern_value(label, value)));
+    }
+    for (name, value) in &spec.labels {
+        let label = labels.intern_label(name);
+        values.push((label, labels.intern_value(label, value)));
+    }
+    Ok((values, unmatched))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::BrokerSpec;
+
+    #[test]
+    fn a_partition_in_flight_is_modelled_at_its_target_not_the_union() {
+        let snapshot = Snapshot {
+            brokers: (1..=6)
+                .map(|id| BrokerSpec {
+                    id,
+                    ..BrokerSpec::default()
+                })
+                .collect(),
+            partitions: vec![PartitionSpec {
+                topic: "t".into(),
+                partition: 0,
+                // Metadata's union during the move 1,2,3 -> 4,2,5: target first, then removing.
+                replicas: vec![4, 2, 5, 1, 3],
+                leader: Some(1),
+                isr: Some(vec![1, 2, 3, 4]),
+                ..PartitionSpec::default()
+            }],
+            reassignments: vec![InFlightReassignment {
+                topic: "t".into(),
+                partition: 0,
+                replicas: vec![4, 2, 5, 1, 3],
+                adding_replicas: vec![4, 5],
+                removing_replicas: vec![1, 3],
+            }],
+            ..Snapshot::default()
+        };
+        let model = ClusterModel::build(&snapshot, &Policy::default(), &ModelOptions::default())
+            .expect("model");
+        assert_eq!(model.broker_ids(&model.current[0]), vec![4, 2, 5]);
+        let p = &model.partitions[0];
+        assert!(p.in_flight);
+        assert_eq!(model.broker_ids(&p.isr), vec![2, 4]);
+        assert_eq!(
+            p.leader.map(|l| model.brokers[l as usize].id),
+            Some(4),
+            "the leader being removed gives way to the target's first replica"
+        );
+    }
 }

@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+use crate::nesting::{check_depth, MAX_DEPTH};
 use crate::policy::Policy;
 use crate::snapshot::Snapshot;
 
@@ -79,10 +80,29 @@ fn json_error<T: DeserializeOwned>(text: &[u8], origin: &str) -> ParseError {
     }
 }
 
-/// Parses a policy (YAML; JSON is valid YAML).
+/// Parses a policy (YAML; JSON is valid YAML). Nesting deeper than [`MAX_DEPTH`] is refused
+/// first, in linear time (see [`crate::nesting`]).
 pub fn parse_policy(text: &str, origin: &str) -> Result<Policy, ParseError> {
+    parse_yaml(text, origin, "policy")
+}
+
+/// Parses a YAML (or JSON) document into `T`, naming line, column and field path on failure;
+/// nesting deeper than [`MAX_DEPTH`] is refused first (`what` names the kind of document).
+pub fn parse_yaml<T: DeserializeOwned>(
+    text: &str,
+    origin: &str,
+    what: &str,
+) -> Result<T, ParseError> {
+    if let Err(at) = check_depth(text.as_bytes()) {
+        return Err(ParseError {
+            origin: origin.to_string(),
+            line_column: Some((at.line, at.column)),
+            field_path: None,
+            message: format!("nested more than {MAX_DEPTH} levels deep; no {what} needs that"),
+        });
+    }
     let deserializer = serde_yaml_ng::Deserializer::from_str(text);
-    let outcome: Result<Policy, _> = serde_path_to_error::deserialize(deserializer);
+    let outcome: Result<T, _> = serde_path_to_error::deserialize(deserializer);
     outcome.map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();

@@ -14,6 +14,10 @@ use crate::feasibility::Infeasibility;
 use crate::model::{BrokerIdx, Replicas};
 use crate::solver::{PlacementSolver, SpaceId};
 
+/// How a candidate broker ranks, best first: its cell still owes the partition a replica, fewer
+/// replicas, fewer replicas per broker in its cell (fresh assignment only), rotated index.
+type Preference = (bool, u32, u64, u32);
+
 /// A partition to place.
 #[derive(Debug, Clone, Copy)]
 pub struct PlacementRequest<'a> {
@@ -29,6 +33,9 @@ pub struct PlacementRequest<'a> {
     /// successive new partitions pass different values so that ties rotate over the brokers,
     /// as Kafka's placers do with their shifting start index.
     pub rotation: u32,
+    /// Between equally loaded brokers, prefer the cell holding the fewest replicas per broker
+    /// (fresh assignment: keeps racks, and so brokers, even when partitions fill several cells).
+    pub balance_cells: bool,
 }
 
 /// Places one partition. Returns the new replica list (preferred leader first), which equals
@@ -45,6 +52,7 @@ pub fn place_partition(
         current,
         leader,
         rotation,
+        balance_cells,
     } = request;
     let broker_count = load.replicas.len() as u32;
     let rotated =
@@ -104,12 +112,27 @@ pub fn place_partition(
     let mut within_target = true;
     while members.len() < r as usize {
         // Each cell's best broker, best first; the first whose cell can still complete wins.
-        let mut candidates: Vec<((bool, u32, u32), BrokerIdx, usize)> = (0..cell_count)
+        let cell_share = |cell: usize| -> u64 {
+            if !balance_cells {
+                return 0;
+            }
+            let brokers = &space.cells[cell].brokers;
+            let total: u64 = brokers
+                .iter()
+                .map(|&b| u64::from(load.replicas[b as usize]))
+                .sum();
+            total * 1_000_000 / brokers.len().max(1) as u64
+        };
+        let mut candidates: Vec<(Preference, BrokerIdx, usize)> = (0..cell_count)
             .filter(|&cell| (chosen[cell] as usize) < space.cells[cell].brokers.len())
             .filter_map(|cell| {
                 let (replicas, b) =
                     queues.best(id, space, load, cell as CellIdx, start, &members)?;
-                Some(((credit[cell] == 0, replicas, rotated(b)), b, cell))
+                Some((
+                    (credit[cell] == 0, replicas, cell_share(cell), rotated(b)),
+                    b,
+                    cell,
+                ))
             })
             .collect();
         candidates.sort_unstable();

@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::unique_keys::{self, UniqueKeys};
+
 /// A placement policy as written by an operator.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +32,29 @@ pub struct Policy {
     /// What the self-healing job does when every broker of one label value is dead.
     #[serde(default)]
     pub on_domain_outage: OnDomainOutage,
+    /// What to do with a live broker whose rack `rack_pattern` does not match (or matches without
+    /// one of its groups). Default: refuse the snapshot.
+    #[serde(default, skip_serializing_if = "UnmatchedBrokers::is_refuse")]
+    pub unmatched_brokers: UnmatchedBrokers,
+}
+
+/// The stance on live brokers whose rack does not match `rack_pattern`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnmatchedBrokers {
+    /// Refuse (exit 2, naming the broker, its rack and the pattern): a typo in one broker's rack
+    /// must not silently drain it.
+    #[default]
+    Refuse,
+    /// Such brokers hold no replicas; `check` and `plan` name them.
+    Ineligible,
+}
+
+impl UnmatchedBrokers {
+    /// True for the default, [`UnmatchedBrokers::Refuse`].
+    pub fn is_refuse(&self) -> bool {
+        *self == UnmatchedBrokers::Refuse
+    }
 }
 
 /// One rule of a policy.
@@ -42,7 +67,11 @@ pub struct RuleSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_factor: Option<u32>,
     /// Per label, how replicas spread over that label's values. All entries hold at once.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_keys::deserialize"
+    )]
     pub spread: BTreeMap<String, Spread>,
     /// `min.insync.replicas` the topic runs with; used by failure analysis and domain survival.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +80,11 @@ pub struct RuleSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub survive: Vec<String>,
     /// Preferred leader location, e.g. `{zone: az1}`: leaders go there when the spread allows.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_keys::deserialize"
+    )]
     pub leader: BTreeMap<String, String>,
 }
 
@@ -114,7 +147,7 @@ impl<'de> serde::de::Visitor<'de> for SpreadVisitor {
         })?;
         let spread = match key.as_str() {
             "max_per_value" => Spread::MaxPerValue(map.next_value()?),
-            "exact" => Spread::Exact(map.next_value()?),
+            "exact" => Spread::Exact(map.next_value::<UniqueKeys<String, u32>>()?.0),
             "even" => {
                 return Err(A::Error::custom(
                     "write `even` as a plain value, e.g. `zone: even`",

@@ -49,6 +49,7 @@ pub fn repair_partitions(
             current: replicas,
             leader,
             rotation: partition,
+            balance_cells: false,
         };
         match place_partition(solver, request, load, &mut queues) {
             Ok(placed) if placed != *replicas => {

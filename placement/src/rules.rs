@@ -5,6 +5,7 @@ use regex::Regex;
 use crate::labels::{LabelIdx, LabelTable, ValueIdx};
 use crate::model_error::ModelError;
 use crate::policy::{RuleSpec, Spread};
+use crate::topic_regex::anchored_topic_regex;
 
 /// Dense index of a rule, in policy order.
 pub type RuleIdx = u32;
@@ -52,19 +53,11 @@ impl Rule {
         spec: &RuleSpec,
         labels: &mut LabelTable,
     ) -> Result<Rule, ModelError> {
-        let regex = Regex::new(&format!("^(?:{})$", spec.topics)).map_err(|error| {
-            ModelError::BadRegex {
-                place: format!("rules[{index}].topics"),
-                pattern: spec.topics.clone(),
-                message: error.to_string(),
-            }
+        let regex = anchored_topic_regex(&spec.topics).map_err(|error| ModelError::BadRegex {
+            place: format!("rules[{index}].topics"),
+            pattern: error.pattern,
+            message: error.message,
         })?;
-        if spec.replication_factor == Some(0) {
-            return Err(ModelError::BadRule {
-                place: format!("rules[{index}].replication_factor"),
-                message: "must be at least 1".to_string(),
-            });
-        }
         let mut spread = Vec::with_capacity(spec.spread.len());
         for (name, kind) in &spec.spread {
             let label = labels.intern_label(name);

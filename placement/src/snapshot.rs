@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::capacity_source::CapacitySource;
+
 /// A Kafka broker id (`broker.id` / `node.id`), as Kafka's protocol carries it.
 pub type BrokerId = i32;
 
@@ -19,8 +21,8 @@ pub const NO_LEADER: BrokerId = -1;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
-    /// Every broker known to the cluster. Replicas may name ids missing here: such brokers are
-    /// treated as dead and unlabelled (Kafka keeps replicas of brokers that are gone for good).
+    /// Every broker known to the cluster. Every id a replica list names must be here; a broker
+    /// that is gone for good but still holds replicas is listed with `"alive": false`.
     pub brokers: Vec<BrokerSpec>,
     /// Every partition with its current replica list.
     pub partitions: Vec<PartitionSpec>,
@@ -30,6 +32,9 @@ pub struct Snapshot {
     /// Reassignments in flight when the snapshot was taken (optional).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reassignments: Vec<InFlightReassignment>,
+    /// How the partitions' loads were obtained (optional; absent: as given by the file's writer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_source: Option<crate::snapshot_load::LoadSource>,
 }
 
 /// One broker. Its `Default` is alive, as in the file format.
@@ -42,7 +47,11 @@ pub struct BrokerSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rack: Option<String>,
     /// Explicit labels (failure-domain dimensions), e.g. `{"zone": "az1"}`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::unique_keys::deserialize"
+    )]
     pub labels: BTreeMap<String, String>,
     /// Whether the broker is up. Default `true`.
     #[serde(default = "default_true", skip_serializing_if = "is_true")]
@@ -50,6 +59,10 @@ pub struct BrokerSpec {
     /// Resource capacity; a missing dimension is unlimited.
     #[serde(default, skip_serializing_if = "Capacity::is_unlimited")]
     pub capacity: Capacity,
+    /// Where each capacity came from (reported by the broker, from a `--capacity` file, or
+    /// unknown); see [`crate::capacity_source`].
+    #[serde(default, skip_serializing_if = "CapacitySource::is_empty")]
+    pub capacity_source: CapacitySource,
 }
 
 impl Default for BrokerSpec {
@@ -60,6 +73,7 @@ impl Default for BrokerSpec {
             labels: BTreeMap::new(),
             alive: true,
             capacity: Capacity::default(),
+            capacity_source: CapacitySource::default(),
         }
     }
 }
@@ -108,12 +122,19 @@ pub struct PartitionSpec {
     /// In-sync replicas; default: all replicas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isr: Option<Vec<BrokerId>>,
+    /// Eligible leader replicas (KIP-966): replicas out of the ISR that still hold every
+    /// committed record and may be elected cleanly. Absent when the cluster does not report them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elr: Option<Vec<BrokerId>>,
     /// Size of one replica on disk, in bytes. Default 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub size: u64,
     /// Load the partition puts on its leader (followers carry network in and a share of CPU).
     #[serde(default, skip_serializing_if = "Load::is_zero")]
     pub load: Load,
+    /// The sampled rates `load` was derived from (`kplace snapshot --sample`), optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<crate::snapshot_load::SampledRates>,
 }
 
 /// Load of one partition, as measured on its leader.
@@ -123,7 +144,8 @@ pub struct Load {
     /// Bytes per second produced into the partition.
     #[serde(default)]
     pub network_in: f64,
-    /// Bytes per second consumed from the partition (served by the leader).
+    /// Bytes per second sent by the leader: to consumers and, in sampled snapshots, to the
+    /// followers replicating it.
     #[serde(default)]
     pub network_out: f64,
     /// CPU on the leader.
@@ -147,6 +169,10 @@ pub struct TopicSpec {
     /// The topic's `min.insync.replicas`, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_insync_replicas: Option<u32>,
+    /// Whether Kafka marks the topic internal (Metadata's `is_internal`). `__consumer_offsets`
+    /// and `__transaction_state` count as internal either way.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub internal: bool,
 }
 
 /// A reassignment that Kafka is carrying out (from ListPartitionReassignments).
@@ -168,8 +194,25 @@ pub struct InFlightReassignment {
     pub removing_replicas: Vec<BrokerId>,
 }
 
+impl InFlightReassignment {
+    /// The replicas Kafka is moving the partition to: `during`, the partition's replica list
+    /// while the move runs (Metadata reports the union of old and new), without the replicas
+    /// being removed, in that list's order.
+    pub fn target(&self, during: &[BrokerId]) -> Vec<BrokerId> {
+        during
+            .iter()
+            .filter(|b| !self.removing_replicas.contains(b))
+            .copied()
+            .collect()
+    }
+}
+
 fn default_true() -> bool {
     true
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 fn is_true(value: &bool) -> bool {

@@ -23,11 +23,7 @@ fn spread(counts: &BTreeMap<i32, usize>, brokers: usize) -> usize {
 }
 
 fn new_topic(model: &ClusterModel, partitions: u32, rf: u32) -> Vec<Vec<i32>> {
-    let request = AssignRequest {
-        topic: "new".into(),
-        partitions,
-        replication_factor: Some(rf),
-    };
+    let request = AssignRequest::new("new", partitions).with_replication_factor(Some(rf));
     let placed = assign(model, &request).expect("feasible");
     placed
         .replicas
@@ -78,7 +74,7 @@ proptest! {
             }
         }
         let model = model(brokers, Vec::new(), &policy(Some(6), &[("zone", Spread::Even), ("cluster", Spread::Even)]));
-        let request = AssignRequest { topic: "new".into(), partitions, replication_factor: None };
+        let request = AssignRequest::new("new", partitions);
         let placed = assign(&model, &request).expect("always feasible: every cell has a broker");
         let ids: Vec<Vec<i32>> = placed.replicas.iter().map(|r| model.broker_ids(r)).collect();
         for r in &ids {

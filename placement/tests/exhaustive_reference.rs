@@ -8,6 +8,7 @@ use common::{
     broker, min_moves, min_moves_by_contract, model, partition, policy, valid, valid_by_contract,
 };
 use kplace_placement::policy::Spread;
+use kplace_placement::policy_check::check_policy;
 use kplace_placement::repair::repair;
 use kplace_placement::snapshot::{BrokerSpec, PartitionSpec};
 use proptest::prelude::*;
@@ -97,6 +98,15 @@ proptest! {
         if let Some(c) = cluster { spread.push(("cluster", c)); }
         let policy = policy(rf, &spread);
         let specs = brokers.clone();
+        if check_policy(&policy).is_err() {
+            // Exact counts that contradict the replication factor are refused up front; by the
+            // contract alone, no placement of any partition meets such a rule.
+            for spec in &partitions {
+                let r = rf.unwrap_or(spec.replicas.len() as u32);
+                prop_assert_eq!(min_moves_by_contract(&specs, &policy, r, &spec.replicas), None);
+            }
+            return Ok(());
+        }
         let model = model(brokers, partitions, &policy);
         let outcome = repair(&model, &model.current);
         let infeasible: Vec<u32> = outcome.infeasible.iter().flat_map(|(_, ps)| ps.iter().copied()).collect();

@@ -25,11 +25,7 @@ fn rack_cluster(racks: &[&str], policy: &Policy) -> ClusterModel {
 }
 
 fn assign_topic(model: &ClusterModel, partitions: u32, rf: u32) -> Vec<Vec<i32>> {
-    let request = AssignRequest {
-        topic: "t".into(),
-        partitions,
-        replication_factor: Some(rf),
-    };
+    let request = AssignRequest::new("t", partitions).with_replication_factor(Some(rf));
     let placed = assign(model, &request).expect("assignable");
     placed
         .replicas
@@ -120,6 +116,27 @@ fn six_brokers_three_racks_rf2_rf3_rf5() {
             let assignment = assign_topic(&model, 6, rf as u32);
             assert_rack_aware(&model, &assignment, rf);
             assert_even(&assignment, 6);
+        }
+    }
+}
+
+/// Issue #14: 12 partitions at RF 2 gave brokers 3 to 5 replicas where Kafka promises 4 each;
+/// every multiple of the broker count at every replication factor comes out exactly even, with
+/// Kafka's test rack order and the brokers grouped by rack.
+#[test]
+fn six_brokers_three_racks_every_rf_and_partition_count() {
+    let layouts = [
+        ["rack1", "rack3", "rack3", "rack2", "rack2", "rack1"],
+        ["rack1", "rack1", "rack2", "rack2", "rack3", "rack3"],
+    ];
+    for racks in layouts {
+        let model = rack_cluster(&racks, &rack_policy());
+        for rf in 1..=6usize {
+            for partitions in [6u32, 12, 18, 24, 36] {
+                let assignment = assign_topic(&model, partitions, rf as u32);
+                assert_rack_aware(&model, &assignment, rf);
+                assert_even(&assignment, 6);
+            }
         }
     }
 }
@@ -294,5 +311,43 @@ fn leader_and_survive_typos_are_named() {
     assert_eq!(
         error.to_string(),
         "rules[0].survive[0]: no broker has the label 'zon'"
+    );
+}
+
+/// New partitions of an existing topic keep its replication factor unless the change is asked
+/// for: Kafka's CreatePartitions wants the topic's, and a different one is almost always a typo.
+#[test]
+fn new_partitions_keep_the_topics_replication_factor_unless_allowed() {
+    use kplace_placement::assign::AssignError;
+    let racks = ["a", "b", "c", "a", "b", "c"];
+    let brokers: Vec<_> = racks
+        .iter()
+        .enumerate()
+        .map(|(i, r)| broker(i as i32, Some(r), &[], true))
+        .collect();
+    let existing = vec![partition("t", 0, &[0, 1, 2]), partition("t", 1, &[3, 4, 5])];
+    for (rule_rf, asked) in [(None, Some(2)), (Some(2), None)] {
+        let model = model(brokers.clone(), existing.clone(), &policy(rule_rf, &[]));
+        let mut request = AssignRequest::new("t", 4).with_replication_factor(asked);
+        match assign(&model, &request) {
+            Err(AssignError::ReplicationFactorChange {
+                existing: 3,
+                asked: 2,
+                topic,
+                ..
+            }) => {
+                assert_eq!(topic, "t")
+            }
+            other => panic!("{rule_rf:?}/{asked:?}: {other:?}"),
+        }
+        request.allow_replication_factor_change = true;
+        let placed = assign(&model, &request).expect("allowed");
+        assert!(placed.replicas.iter().all(|r| r.len() == 2));
+    }
+    let model = model(brokers, existing, &policy(None, &[]));
+    let request = AssignRequest::new("t", 4).with_replication_factor(Some(3));
+    assert!(
+        assign(&model, &request).is_ok(),
+        "the topic's own factor needs no permission"
     );
 }

@@ -46,11 +46,7 @@ fn six_hundred_racks_repair_and_assign() {
             .count();
         assert_eq!(kept, 2, "one move each");
     }
-    let request = AssignRequest {
-        topic: "new".into(),
-        partitions: 300,
-        replication_factor: Some(3),
-    };
+    let request = AssignRequest::new("new", 300).with_replication_factor(Some(3));
     let placed = assign(&model, &request).expect("assignable");
     let mut per_broker = vec![0u32; 600];
     for replicas in &placed.replicas {

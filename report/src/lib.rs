@@ -7,14 +7,14 @@
 //! SVG and JavaScript and no external resource, so it opens from disk and can be attached to a
 //! change ticket.
 //!
-//! Two layers: [`data`] computes the numbers (plain structs, testable on their own) and
-//! [`render`] turns them into HTML. Everything is aggregated, and the moves table capped, so a
-//! plan over a million partitions still makes a small page.
+//! [`render_plan`] does it all for a model and a plan. Underneath are two layers: the page's
+//! numbers ([`ReportData::build`], plain structs, testable on their own) and the HTML
+//! ([`render()`]). Everything is aggregated, and the moves table capped, so a plan over a million
+//! partitions still makes a small page.
 //!
 //! ```
-//! use kplace_optimizer::plan::{Plan, PlanInputs};
-//! use kplace_placement::model::{ClusterModel, ModelOptions};
-//! use kplace_placement::parse::{parse_policy, parse_snapshot};
+//! use kplace_optimizer::{Plan, PlanInputs};
+//! use kplace_placement::{parse_policy, parse_snapshot, ClusterModel, ModelOptions};
 //!
 //! let snapshot = parse_snapshot(br#"{"brokers": [{"id": 1, "rack": "a"}, {"id": 2, "rack": "b"}],
 //!     "partitions": [{"topic": "t", "partition": 0, "replicas": [1, 2]}]}"#, "snapshot.json").unwrap();
@@ -24,8 +24,15 @@
 //! let html = kplace_report::render_plan(&model, &plan, &Default::default(), &Default::default()).unwrap();
 //! assert!(html.starts_with("<!DOCTYPE html>") && html.contains(r#"id="headline""#));
 //! ```
+//!
+//! # Stability
+//!
+//! The items at the crate root are its public API. The modules hidden from these docs are the
+//! workspace's own internals (the `kplace` CLI uses them); they may change in any release.
 
+#[doc(hidden)]
 pub mod data;
+#[doc(hidden)]
 pub mod render;
 
 use kplace_optimizer::analysis::analyze;

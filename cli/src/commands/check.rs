@@ -1,12 +1,14 @@
 //! `kplace check`: every partition that breaks the policy, and each goal's status.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Args;
-use kplace_optimizer::engine::evaluate;
+use kplace_optimizer::engine::evaluate_all;
 use kplace_optimizer::limits::Limits;
 use kplace_optimizer::plan::GoalState;
 use kplace_optimizer::planner::PlanRequest;
+use kplace_optimizer::skipped::Skipped;
 use kplace_placement::check::{check, ViolationReport};
 use serde::Serialize;
 
@@ -37,6 +39,9 @@ struct CheckReport {
     partitions_violating: usize,
     violations: Vec<ViolationReport>,
     goals: Vec<GoalStatus>,
+    /// How the inputs were read, e.g. brokers kept free of replicas for their rack.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -47,10 +52,14 @@ struct GoalStatus {
     enforced: bool,
     #[serde(flatten)]
     state: GoalState,
+    /// What the goal could not check for lack of data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<Skipped>,
 }
 
 /// Runs `kplace check`.
 pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
+    let config = args.goal_args.config()?;
     let loaded = args.model.load()?;
     let model = &loaded.model;
     let named = &args.goal_args.goals;
@@ -62,15 +71,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
             .cloned()
             .collect::<Vec<_>>(),
     );
-    let request = PlanRequest {
-        goals: names,
-        config: args.goal_args.config(),
-        ..PlanRequest::default()
-    };
+    let request = PlanRequest::new().with_goals(names).with_config(config);
     let mut goals = request
         .build_goals()
         .map_err(|e| bad_input(e.to_string()))?;
-    let states = evaluate(
+    let states = evaluate_all(
         model,
         model.current.clone(),
         &mut goals,
@@ -86,13 +91,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
         violations: violations.iter().map(|v| v.report(model)).collect(),
         goals: states
             .into_iter()
-            .map(|(name, hard, state)| GoalStatus {
-                enforced: hard || named.contains(&name),
-                name,
-                hard,
-                state,
+            .map(|e| GoalStatus {
+                enforced: e.hard || named.contains(&e.name),
+                name: e.name,
+                hard: e.hard,
+                state: e.state,
+                skipped: e.skipped,
             })
             .collect(),
+        notes: model.notes(),
     };
     let failed = report
         .goals
@@ -100,45 +107,59 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
         .any(|g| g.enforced && !g.state.satisfied);
     match args.format {
         Format::Json => crate::print::json(&report)?,
-        Format::Text => print_text(&report),
+        Format::Text => crate::print::to_stdout(|out| print_text(out, &report))?,
     }
     Ok(ExitCode::from(if failed { VIOLATIONS } else { OK }))
 }
 
-fn print_text(report: &CheckReport) {
+fn print_text(out: &mut dyn Write, report: &CheckReport) -> io::Result<()> {
+    for note in &report.notes {
+        writeln!(out, "note: {note}")?;
+    }
     for v in &report.violations {
-        println!("{}-{}: {}  [{}]", v.topic, v.partition, v.message, v.rule);
+        writeln!(
+            out,
+            "{}-{}: {}  [{}]",
+            v.topic, v.partition, v.message, v.rule
+        )?;
     }
     if report.violations.is_empty() {
-        println!(
+        writeln!(
+            out,
             "OK: {} partitions meet the policy.",
             report.partitions_checked
-        );
+        )?;
     } else {
-        println!(
+        writeln!(
+            out,
             "{} violations in {} of {} partitions.",
             report.violations.len(),
             report.partitions_violating,
             report.partitions_checked
-        );
+        )?;
     }
-    println!("{:<22} {:<5} status", "goal", "hard");
+    writeln!(out, "{:<22} {:<5} status", "goal", "hard")?;
     for goal in &report.goals {
-        println!(
+        writeln!(
+            out,
             "{:<22} {:<5} {}{}",
             goal.name,
             if goal.hard { "yes" } else { "no" },
-            super::plan::goal_status(&goal.state),
+            super::plan::outcome_status(&goal.state, goal.skipped.as_ref()),
             if goal.enforced {
                 ""
             } else {
                 "  (not enforced)"
             }
-        );
+        )?;
+        if let Some(skipped) = goal.skipped.as_ref().filter(|s| !s.is_whole()) {
+            writeln!(out, "    {}", skipped.sentence())?;
+        }
         if goal.enforced && !goal.state.satisfied {
             for example in &goal.state.examples {
-                println!("    {example}");
+                writeln!(out, "    {example}")?;
             }
         }
     }
+    Ok(())
 }

@@ -5,30 +5,28 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
 use clap::Args;
-use kplace_kafka::apply::validate;
-use kplace_kafka::client::KafkaClient;
-use kplace_kafka::heal_guards::{guard, DeadSince, Verdict};
-use kplace_optimizer::config::GoalConfig;
-use kplace_optimizer::engine::evaluate;
-use kplace_optimizer::goals::{goals_by_name, Goal, DEFAULT_GOALS};
-use kplace_optimizer::limits::Limits;
-use kplace_optimizer::plan::PlanInputs;
-use kplace_optimizer::planner::{make_plan, PlanError, PlanRequest};
-use kplace_placement::model::{ClusterModel, ModelOptions};
-use kplace_placement::policy::Policy;
+use kplace_kafka::heal::{HealError, HealRound, Healer, RoundReport, StateStore, Status};
+use kplace_optimizer::heal::guards::DeadSince;
 
-use super::apply::{apply_with_progress, moves_of_plan, BatchingArgs};
+use super::apply::BatchingArgs;
 use crate::exit::{bad_input, CliError, INFEASIBLE, KAFKA_FAILURE, OK, VIOLATIONS};
 use crate::files::read_policy;
 use crate::kafka_args::{kafka_error, KafkaArgs};
+use crate::outputs::Outputs;
+use crate::print;
+use crate::progress::{ProgressMode, Reporter};
 
 /// Heal the cluster: each round takes a snapshot, checks the policy's hard goals, plans the
 /// fewest moves and, with --execute, applies them (without it, prints the plan).
 ///
 /// Guards: no new moves while reassignments are in flight; a dead broker is healed only after
-/// --dead-broker-grace (remembered across --once runs with --state-file); when every broker of a
-/// label value is down (a zone outage) the round waits unless the policy says
-/// `on_domain_outage: reprotect`; at most --max-moves-per-round moves per round.
+/// --dead-broker-grace (remembered across --once runs in --state-file, which --once requires);
+/// when every broker of a value of a label the policy spreads or survives over is down (a zone
+/// outage; a value only one broker carries is that broker's failure) the round waits unless the
+/// policy says `on_domain_outage: reprotect`; at most --max-moves-per-round moves per round, the
+/// most urgent partitions first (offline, under min ISR, at min ISR, the rest). A round's apply is
+/// bounded by --stall-timeout (and --timeout, if given); throttles a killed kplace left behind are
+/// removed in a round that finds nothing in flight.
 ///
 /// Each round prints one line: `kplace heal: round=N status=S violations=V moves=M applied=A ...`
 /// with S one of healthy, healed, planned, waiting, partial, infeasible, failed.
@@ -54,83 +52,77 @@ pub struct HealArgs {
     /// How long a broker must be down before its replicas are moved elsewhere.
     #[arg(long, default_value = "30m", value_parser = crate::durations::parse_duration)]
     dead_broker_grace: Duration,
-    /// JSON file remembering since when brokers are down, across --once runs.
+    /// JSON file remembering since when brokers are down, across runs. Required with --once
+    /// (unless --dead-broker-grace is 0), and it must exist: create it once (`echo '{}' > FILE`)
+    /// on storage that outlives the job, e.g. a PersistentVolumeClaim for a CronJob.
     #[arg(long, value_name = "FILE")]
     state_file: Option<PathBuf>,
-    /// Most moves planned in one round; the rest wait for later rounds.
-    #[arg(long, default_value_t = 100)]
-    max_moves_per_round: usize,
+    /// Most moves planned in one round, 1 to 100000, the most urgent partitions first; the rest
+    /// wait for later rounds.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    max_moves_per_round: u32,
     #[command(flatten)]
     batching: BatchingArgs,
+    #[command(flatten)]
+    capacity: crate::capacity_args::CapacityArgs,
+    /// How to show progress: `auto` (the round's lines on stdout; an apply's progress as a
+    /// display on a terminal or log lines, on stderr) or `json` (one JSON event per line on
+    /// stdout: the apply's events, then a `round` event per round; schema in README.md,
+    /// "Progress events").
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    progress: ProgressMode,
 }
 
-/// How one round ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    Healthy,
-    Healed,
-    Planned,
-    Waiting,
-    Partial,
-}
-
-impl Status {
-    fn name(self) -> &'static str {
-        match self {
-            Status::Healthy => "healthy",
-            Status::Healed => "healed",
-            Status::Planned => "planned",
-            Status::Waiting => "waiting",
-            Status::Partial => "partial",
-        }
-    }
-
-    fn exit_code(self) -> u8 {
-        match self {
-            Status::Healthy | Status::Healed => OK,
-            Status::Planned | Status::Waiting | Status::Partial => VIOLATIONS,
-        }
+/// The exit code of a round that ended (`--once`): 0 when the hard goals hold.
+fn exit_code(status: Status) -> u8 {
+    if status.healthy() {
+        OK
+    } else {
+        VIOLATIONS
     }
 }
 
-struct Round {
-    status: Status,
-    violations: usize,
-    moves: usize,
-    applied: usize,
-    reason: Option<String>,
-}
-
-/// Runs `kplace heal`.
+/// Runs `kplace heal`: a loop over [`Healer`] rounds, the state in `--state-file`.
 pub fn run(args: HealArgs) -> Result<ExitCode, CliError> {
     crate::logging::init();
-    let policy = read_policy(&args.policy)?;
-    let mut dead_since = match &args.state_file {
-        Some(path) if path.exists() => {
-            let bytes = crate::files::read_bytes(path)?;
-            serde_json::from_slice(&bytes)
-                .map_err(|e| bad_input(format!("{}: not a heal state file: {e}", path.display())))?
-        }
-        _ => DeadSince::default(),
+    prepare_state_file(&args)?;
+    let stop = crate::signals::install()?;
+    let round = HealRound {
+        policy: read_policy(&args.policy)?,
+        dead_broker_grace: args.dead_broker_grace,
+        max_moves: args.max_moves_per_round as usize,
+        execute: args.execute,
+        apply: args.batching.options(true, &stop),
+        capacities: args.capacity.read()?,
     };
+    let mut healer = Healer::new(round, StateFile { args: &args })?;
     let mut round_number = 0u64;
     loop {
         round_number += 1;
-        let outcome = args
-            .kafka
-            .connect()
-            .and_then(|mut client| round(&args, &policy, &mut client, &mut dead_since));
+        // The state is saved whatever the round's outcome: a round that fails after seeing a
+        // broker down must not restart that broker's grace period on the next run.
+        if round_number > 1 {
+            // The capacity file is read again each round, so a loop follows its changes.
+            healer.settings_mut().capacities = args.capacity.read()?;
+        }
+        let outcome = match args.kafka.connect() {
+            Ok(mut client) => {
+                let mut progress = Reporter::new(args.progress, 0);
+                let outcome = healer.round(&mut client, SystemTime::now(), &mut |event| {
+                    progress.event(event)
+                });
+                progress.clear();
+                outcome?.map_err(|error| heal_error(&args, error))
+            }
+            Err(error) => {
+                healer.save()?;
+                Err(error)
+            }
+        };
         let code = match &outcome {
             Ok(r) => {
-                println!(
-                    "kplace heal: round={round_number} status={} violations={} moves={} applied={}{}",
-                    r.status.name(),
-                    r.violations,
-                    r.moves,
-                    r.applied,
-                    r.reason.as_deref().map(|w| format!(" reason={w:?}")).unwrap_or_default()
-                );
-                r.status.exit_code()
+                print_round(args.progress, round_number, r)?;
+                exit_code(r.status)
             }
             Err(error) => {
                 let status = match error {
@@ -138,11 +130,22 @@ pub fn run(args: HealArgs) -> Result<ExitCode, CliError> {
                     CliError::BadInput(_) => "bad-input",
                     _ => "failed",
                 };
-                println!(
-                    "kplace heal: round={round_number} status={status} error={:?}",
-                    error.to_string()
-                );
-                if args.once || matches!(error, CliError::BadInput(_)) && round_number == 1 {
+                print::to_stdout(|out| match args.progress {
+                    ProgressMode::Json => writeln!(
+                        out,
+                        "{}",
+                        crate::progress::failed_round_event(round_number, status, error)
+                    ),
+                    ProgressMode::Auto => writeln!(
+                        out,
+                        "kplace heal: round={round_number} status={status} error={:?}",
+                        error.to_string()
+                    ),
+                })?;
+                if args.once
+                    || matches!(error, CliError::Stopped(..))
+                    || matches!(error, CliError::BadInput(_)) && round_number == 1
+                {
                     return Err(outcome
                         .err()
                         .unwrap_or_else(|| CliError::Internal("lost error".into())));
@@ -154,142 +157,121 @@ pub fn run(args: HealArgs) -> Result<ExitCode, CliError> {
                 }
             }
         };
-        if let Some(path) = &args.state_file {
-            let bytes = serde_json::to_vec_pretty(&dead_since)
-                .map_err(|e| CliError::Internal(e.to_string()))?;
-            let mut outputs = crate::files::Outputs::default();
-            outputs.add(path, bytes);
-            outputs.commit()?;
-        }
         match args.interval {
-            Some(interval) if !args.once => std::thread::sleep(interval),
+            Some(interval) if !args.once => {
+                stop.sleep(interval);
+                if stop.requested().is_some() {
+                    return Ok(ExitCode::from(code));
+                }
+            }
             _ => return Ok(ExitCode::from(code)),
         }
     }
 }
 
-fn round(
-    args: &HealArgs,
-    policy: &Policy,
-    client: &mut KafkaClient,
-    dead_since: &mut DeadSince,
-) -> Result<Round, CliError> {
-    let snapshot = kplace_kafka::snapshot::take_snapshot(client).map_err(kafka_error)?;
-    let now = SystemTime::now();
-    dead_since.observe(&snapshot, now);
-    let model = ClusterModel::build(&snapshot, policy, &ModelOptions::default())
-        .map_err(|e| bad_input(format!("{}: {e}", args.policy.display())))?;
-    let violations = hard_goal_violations(&model);
-    let verdict = guard(
-        &snapshot,
-        &model,
-        policy.on_domain_outage,
-        dead_since,
-        now,
-        args.dead_broker_grace,
-    );
-    if let Verdict::Wait(reason) = verdict {
-        let status = if violations == 0 {
-            Status::Healthy
-        } else {
-            Status::Waiting
-        };
-        return Ok(Round {
-            status,
-            violations,
-            moves: 0,
-            applied: 0,
-            reason: Some(reason),
+/// Prints a round: without --execute the plan's summary and the round's moves first, then the
+/// round's one line; with `--progress json` the round's one `round` event.
+fn print_round(mode: ProgressMode, round_number: u64, r: &RoundReport) -> Result<(), CliError> {
+    if mode == ProgressMode::Json {
+        return print::to_stdout(|out| {
+            writeln!(out, "{}", crate::progress::round_event(round_number, r))
         });
     }
-    if violations == 0 {
-        return Ok(Round {
-            status: Status::Healthy,
-            violations,
-            moves: 0,
-            applied: 0,
-            reason: None,
-        });
-    }
-    let inputs = PlanInputs {
-        policy: policy.clone(),
-        excluded_brokers: Vec::new(),
-    };
-    let request = PlanRequest {
-        goals: hard_goal_names(),
-        inputs,
-        ..PlanRequest::default()
-    };
-    let plan = make_plan(&model, &request).map_err(|error| match error {
-        PlanError::HardGoal(failure) => CliError::Infeasible(failure.report(&model)),
-        other => bad_input(other.to_string()),
-    })?;
-    let mut moves = moves_of_plan(&plan);
-    let planned = moves.len();
-    moves.truncate(args.max_moves_per_round);
-    let reason = (planned > moves.len())
-        .then(|| format!("{planned} moves planned, {} this round", moves.len()));
-    if !args.execute {
-        super::plan::print_summary(&plan);
-        for m in &moves {
-            println!("  {}-{} -> {:?}", m.topic, m.partition, m.target);
+    print::to_stdout(|out| {
+        if let (Status::Planned, Some(plan)) = (r.status, &r.plan) {
+            super::plan::print_summary(out, plan)?;
+            for m in &r.moves {
+                writeln!(out, "  {m}")?;
+            }
         }
-        return Ok(Round {
-            status: Status::Planned,
-            violations,
-            moves: moves.len(),
-            applied: 0,
-            reason,
-        });
-    }
-    validate(client, &moves, "heal plan").map_err(kafka_error)?;
-    let report = apply_with_progress(client, &moves, &args.batching.options(true))?;
-    let after = kplace_kafka::snapshot::take_snapshot(client).map_err(kafka_error)?;
-    let model_after = ClusterModel::build(&after, policy, &ModelOptions::default())
-        .map_err(|e| bad_input(format!("{}: {e}", args.policy.display())))?;
-    let remaining = hard_goal_violations(&model_after);
-    Ok(Round {
-        status: if remaining == 0 {
-            Status::Healed
-        } else {
-            Status::Partial
-        },
-        violations,
-        moves: moves.len(),
-        applied: report.submitted,
-        reason: reason
-            .or_else(|| (remaining > 0).then(|| format!("{remaining} violations remain"))),
+        writeln!(
+            out,
+            "kplace heal: round={round_number} status={} violations={} moves={} applied={}{}",
+            r.status.name(),
+            r.violations,
+            r.moves.len(),
+            r.applied,
+            r.reason
+                .as_deref()
+                .map(|w| format!(" reason={w:?}"))
+                .unwrap_or_default()
+        )
     })
 }
 
-/// The hard goals of the default goal list (spread, capacity, domain survival): what the
-/// self-healing job restores. Balance goals are left to planned rebalances an engineer reviews.
-fn hard_goals() -> Vec<Box<dyn Goal>> {
-    let names: Vec<String> = DEFAULT_GOALS.iter().map(|g| g.to_string()).collect();
-    goals_by_name(&names, &GoalConfig::default())
-        .expect("the default goals exist")
-        .into_iter()
-        .filter(|goal| goal.hard())
-        .collect()
+/// A failed round as the CLI reports it; the policy's file is named where the cluster does not
+/// fit it.
+fn heal_error(args: &HealArgs, error: HealError) -> CliError {
+    match error {
+        HealError::Kafka(error) => kafka_error(error),
+        HealError::Model(error) => bad_input(format!("{}: {error}", args.policy.display())),
+        HealError::Infeasible { report, .. } => CliError::Infeasible(report),
+        HealError::Plan(error) => bad_input(error.to_string()),
+        HealError::Capacity(error) => bad_input(error.to_string()),
+    }
 }
 
-fn hard_goal_names() -> Vec<String> {
-    hard_goals()
-        .iter()
-        .map(|goal| goal.name().to_string())
-        .collect()
+/// `--state-file`: where the dead-broker state lives between `--once` runs.
+struct StateFile<'a> {
+    args: &'a HealArgs,
 }
 
-/// Violations of the hard goals in the model's current state, summed over the goals.
-fn hard_goal_violations(model: &ClusterModel) -> usize {
-    let mut goals = hard_goals();
-    evaluate(
-        model,
-        model.current.clone(),
-        &mut goals,
-        &Limits::none(model),
-    )
-    .iter()
-    .map(|(_, _, state)| state.violations as usize)
-    .sum()
+impl StateStore for StateFile<'_> {
+    type Error = CliError;
+
+    fn load(&mut self) -> Result<DeadSince, CliError> {
+        load_state(self.args)
+    }
+
+    fn save(&mut self, state: &DeadSince) -> Result<(), CliError> {
+        if self.args.state_file.is_some() {
+            let mut outputs = prepare_state_file(self.args)?;
+            outputs.set("--state-file", print::json_bytes(state)?);
+            outputs.commit()?;
+        }
+        Ok(())
+    }
+}
+
+/// The state file as an output, checked (it is read too, by design, so it is not among the
+/// inputs it must differ from).
+fn prepare_state_file(args: &HealArgs) -> Result<Outputs, CliError> {
+    let mut inputs = args.kafka.inputs();
+    inputs.push(("--policy", args.policy.as_path()));
+    inputs.extend(args.capacity.inputs());
+    Outputs::prepare(&inputs, &[("--state-file", args.state_file.as_deref())])
+}
+
+/// The dead-broker state the first round starts from. A `--once` run is a fresh process each
+/// time (a CronJob), so the time a broker has been down lives only in the state file: without
+/// one, or with one that vanished (a volume not mounted), the grace period could never pass, and
+/// the run refuses rather than wait forever in silence.
+fn load_state(args: &HealArgs) -> Result<DeadSince, CliError> {
+    let needs_state = args.once && !args.dead_broker_grace.is_zero();
+    match &args.state_file {
+        None if needs_state => Err(bad_input(
+            "heal --once: --state-file is required: each --once run is a fresh process, so the \
+             time a broker has been down (for --dead-broker-grace) must be kept in a file on \
+             storage that outlives the run (e.g. a PersistentVolumeClaim for a CronJob); create \
+             it once with `echo '{}' > FILE`"
+                .to_string(),
+        )),
+        None => Ok(DeadSince::default()),
+        Some(path) if path.exists() => {
+            let bytes = crate::files::read_bytes(path)?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(DeadSince::default());
+            }
+            serde_json::from_slice(&bytes)
+                .map_err(|e| bad_input(format!("{}: not a heal state file: {e}", path.display())))
+        }
+        Some(path) if needs_state => Err(bad_input(format!(
+            "{}: --state-file does not exist; heal --once keeps the time brokers have been down \
+             there between runs, so it must be on storage that outlives the run (is the volume \
+             mounted?); create it once with `echo '{{}}' > {}`",
+            path.display(),
+            path.display()
+        ))),
+        Some(_) => Ok(DeadSince::default()),
+    }
 }

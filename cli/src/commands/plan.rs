@@ -1,7 +1,7 @@
 //! `kplace plan`: a reassignment plan that meets the hard goals and improves the soft ones, moving
 //! as little data as the goals allow.
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,13 +10,15 @@ use kplace_optimizer::exact::ExactError;
 use kplace_optimizer::limits::Operation;
 use kplace_optimizer::plan::{GoalState, Plan, PlanInputs};
 use kplace_optimizer::planner::{make_plan, PlanError, PlanRequest};
+use kplace_optimizer::skipped::Skipped;
 use kplace_placement::snapshot::BrokerId;
 
 use crate::exit::{bad_input, CliError, OK};
-use crate::files::Outputs;
 use crate::goal_args::GoalArgs;
 use crate::html_args::HtmlArgs;
 use crate::model_args::{Format, ModelArgs};
+use crate::outputs::Outputs;
+use crate::print;
 
 /// Plan a reassignment: meet the hard goals, improve the soft ones, move as little as possible.
 ///
@@ -36,8 +38,14 @@ pub struct PlanArgs {
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     add_brokers: Vec<BrokerId>,
     /// Drain these brokers completely, keeping every goal; replicas move to their neighbours.
+    /// Only the drained replicas move (each to the best broker for the goals), plus what a hard
+    /// goal needs, unless `--rebalance` or `--goals` asks for more.
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     remove_brokers: Vec<BrokerId>,
+    /// With `--remove-brokers`: rebalance the whole cluster after the drain (every soft goal may
+    /// move replicas), instead of moving only the drained replicas.
+    #[arg(long)]
+    rebalance: bool,
     /// Move leadership off these brokers.
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     demote_brokers: Vec<BrokerId>,
@@ -66,56 +74,80 @@ pub struct PlanArgs {
     /// Summary format on stdout (default: text on a terminal, json otherwise).
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// Most new replicas one stage of a move adds, 1 to 1000 (as apply --stage-size, which
+    /// defaults to the plan's): PLAN.json lists each staged move's stages.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    stage_size: u32,
 }
 
 /// Runs `kplace plan`.
 pub fn run(args: PlanArgs) -> Result<ExitCode, CliError> {
+    let config = args.goal_args.config()?;
+    crate::broker_lists::check(&[
+        ("--exclude-brokers", &args.model.exclude_brokers),
+        ("--add-brokers", &args.add_brokers),
+        ("--remove-brokers", &args.remove_brokers),
+        ("--demote-brokers", &args.demote_brokers),
+    ])?;
+    let mut outputs = Outputs::prepare(
+        &args.model.inputs(),
+        &[
+            ("--reassignment-json", args.reassignment_json.as_deref()),
+            ("--out", args.out.as_deref()),
+            ("--html", args.html.as_deref()),
+        ],
+    )?;
     let loaded = args
         .model
         .load_excluding("--remove-brokers", &args.remove_brokers)?;
     let model = &loaded.model;
     let mut excluded_brokers = args.model.exclude_brokers.clone();
     excluded_brokers.extend_from_slice(&args.remove_brokers);
-    let request = PlanRequest {
-        goals: args.goal_args.goals.clone(),
-        config: args.goal_args.config(),
-        operation: Operation {
+    let request = PlanRequest::new()
+        .with_goals(args.goal_args.goals.clone())
+        .with_config(config)
+        .with_operation(Operation {
             add_brokers: args.add_brokers.clone(),
             demote_brokers: args.demote_brokers.clone(),
             excluded_topics: args.excluded_topics.clone(),
-        },
-        exact: args.exact,
-        inputs: PlanInputs {
+            only_required_moves: !args.remove_brokers.is_empty()
+                && !args.rebalance
+                && args.goal_args.goals.is_empty(),
+        })
+        .with_exact(args.exact)
+        .with_inputs(PlanInputs {
             policy: loaded.policy.clone(),
             excluded_brokers,
-        },
-    };
-    let plan = make_plan(model, &request).map_err(|error| match error {
-        PlanError::HardGoal(failure) => CliError::Infeasible(failure.report(model)),
-        PlanError::Exact(ExactError::Infeasible) => {
-            CliError::Infeasible(ExactError::Infeasible.to_string())
-        }
-        other => bad_input(other.to_string()),
-    })?;
-    let mut outputs = Outputs::default();
-    if let Some(path) = &args.reassignment_json {
-        outputs.add(path, to_json(&plan.reassignment_file())?);
-    }
-    if let Some(path) = &args.out {
-        outputs.add(path, to_json(&plan)?);
-    }
-    if let Some(path) = &args.html {
-        outputs.add(
-            path,
-            args.report
-                .render(model, &plan, &args.model.snapshot_source(), None)?,
+        });
+    let plan = make_plan(model, &request)
+        .map_err(|error| match error {
+            PlanError::HardGoal(failure) => CliError::Infeasible(failure.report(model)),
+            PlanError::Exact(ExactError::Infeasible) => {
+                CliError::Infeasible(ExactError::Infeasible.to_string())
+            }
+            other => bad_input(other.to_string()),
+        })?
+        .with_stages(model, args.stage_size);
+    if outputs.wants("--reassignment-json") {
+        outputs.set(
+            "--reassignment-json",
+            print::json_bytes(&plan.reassignment_file())?,
         );
     }
-    outputs.commit()?;
-    match format_or_default(args.format) {
-        Format::Json => crate::print::json(&PlanSummary::of(&plan))?,
-        Format::Text => print_summary(&plan),
+    if outputs.wants("--out") {
+        outputs.set("--out", print::json_bytes(&plan)?);
     }
+    if outputs.wants("--html") {
+        let html = args
+            .report
+            .render(model, &plan, &args.model.snapshot_source(), None)?;
+        outputs.set("--html", html);
+    }
+    outputs.set_stdout_text(match format_or_default(args.format) {
+        Format::Json => print::json_bytes(&PlanSummary::of(&plan))?,
+        Format::Text => print::render(|out| print_summary(out, &plan))?,
+    });
+    outputs.commit()?;
     Ok(ExitCode::from(OK))
 }
 
@@ -133,6 +165,10 @@ pub fn format_or_default(format: Option<Format>) -> Format {
 struct PlanSummary<'a> {
     totals: &'a kplace_optimizer::plan::Totals,
     goals: &'a [kplace_optimizer::plan::GoalOutcome],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    staging: Option<kplace_optimizer::plan::Staging>,
 }
 
 impl<'a> PlanSummary<'a> {
@@ -140,36 +176,122 @@ impl<'a> PlanSummary<'a> {
         PlanSummary {
             totals: &plan.totals,
             goals: &plan.goals,
+            notes: &plan.notes,
+            staging: plan.staging,
         }
     }
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, CliError> {
-    let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|e| CliError::Internal(format!("cannot serialise output: {e}")))?;
-    bytes.push(b'\n');
-    Ok(bytes)
-}
-
 /// Prints the human summary of a plan: totals, then one line per goal.
-pub fn print_summary(plan: &Plan) {
+pub fn print_summary(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     let t = &plan.totals;
-    println!(
+    writeln!(
+        out,
         "Plan: {} partitions change, {} replica moves ({}), {} leader moves.",
         t.partitions_changed,
         t.replica_moves,
         kplace_report::render::units::bytes(t.bytes_to_move as f64),
         t.leader_moves
-    );
-    println!("{:<22} {:<5} {:<28} after", "goal", "hard", "before");
+    )?;
+    if let Some(s) = plan.staging.filter(|s| s.staged_partitions > 0) {
+        writeln!(
+            out,
+            "Staged (--stage-size {}): {} partitions move in stages, {} reassignments in all; at most {} replicas of a partition at once.",
+            s.stage_size, s.staged_partitions, s.stages, s.most_replicas
+        )?;
+    }
+    writeln!(
+        out,
+        "{:<22} {:<5} {:<28} {:<28} cost",
+        "goal", "hard", "before", "after"
+    )?;
     for goal in &plan.goals {
-        println!(
-            "{:<22} {:<5} {:<28} {}",
+        writeln!(
+            out,
+            "{:<22} {:<5} {:<28} {:<28} {}",
             goal.name,
-            if goal.hard { "yes" } else { "no" },
-            goal_status(&goal.before),
-            goal_status(&goal.after)
-        );
+            match (goal.hard, goal.guard) {
+                (_, true) => "guard",
+                (true, false) => "yes",
+                (false, false) => "no",
+            },
+            outcome_status(&goal.before, goal.skipped.as_ref()),
+            outcome_status(&goal.after, goal.skipped.as_ref()),
+            goal_cost(&goal.cost)
+        )?;
+        if let Some(skipped) = goal.skipped.as_ref().filter(|s| !s.is_whole()) {
+            writeln!(out, "  {}", skipped.sentence())?;
+        }
+        if let Some(bound) = &goal.bound {
+            writeln!(out, "  {}", bound_line(bound))?;
+            if let Some(why) = &bound.why {
+                writeln!(out, "  band out of reach: {why}")?;
+            }
+        }
+    }
+    if let Some(bound) = &plan.bounds {
+        writeln!(
+            out,
+            "Moves: {} against a bound of {}; bytes: {} against a bound of {}.",
+            t.replica_moves,
+            bound.replica_moves,
+            kplace_report::render::units::bytes(t.bytes_to_move as f64),
+            kplace_report::render::units::bytes(bound.bytes_to_move as f64)
+        )?;
+    }
+    let guards: Vec<&str> = plan
+        .goals
+        .iter()
+        .filter(|g| g.guard)
+        .map(|g| g.name.as_str())
+        .collect();
+    if !guards.is_empty() {
+        writeln!(
+            out,
+            "guard: hard goals not in --goals ({}) vetoed every move that would make them worse.",
+            guards.join(", ")
+        )?;
+    }
+    for note in &plan.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    Ok(())
+}
+
+/// `most replicas on one broker: 17 -> 22, bound 19 (relaxed)`.
+pub fn bound_line(bound: &kplace_optimizer::plan::GoalBound) -> String {
+    let kind = match bound.kind {
+        kplace_optimizer::plan::BoundKind::Exact => "exact",
+        kplace_optimizer::plan::BoundKind::Relaxed => "relaxed",
+    };
+    let figure = |v: f64| {
+        if v.fract() == 0.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.3}")
+        }
+    };
+    format!(
+        "{}: {} -> {}, bound {} ({kind})",
+        bound.metric,
+        figure(bound.before),
+        figure(bound.after),
+        figure(bound.bound)
+    )
+}
+
+/// `N moves (B)`: what a goal's turns added to the plan (net, so it can be negative).
+pub fn goal_cost(cost: &kplace_optimizer::plan::GoalCost) -> String {
+    let bytes = kplace_report::render::units::bytes(cost.bytes_to_move.unsigned_abs() as f64);
+    let sign = if cost.bytes_to_move < 0 { "-" } else { "" };
+    format!("{} moves ({sign}{bytes})", cost.replica_moves)
+}
+
+/// [`goal_status`], or `skipped (no capacity data)` for a goal that checked nothing.
+pub fn outcome_status(state: &GoalState, skipped: Option<&Skipped>) -> String {
+    match skipped {
+        Some(skipped) if skipped.is_whole() => format!("skipped ({})", skipped.reason),
+        _ => goal_status(state),
     }
 }
 

@@ -83,13 +83,7 @@ pub fn run(cluster: &Cluster) {
         ),
     ] {
         let file = cluster.write(&format!("{name}.json"), json);
-        let run = cluster.kplace(&[
-            "apply",
-            "--bootstrap-server",
-            &cluster.bootstrap,
-            "--reassignment-json",
-            &file,
-        ]);
+        let run = cluster.kplace_on("apply", &["--reassignment-json", &file]);
         assert_eq!(run.code, 2, "{name}: {run:?}");
         assert!(
             run.stderr.contains(expected) && run.stderr.contains(&file),

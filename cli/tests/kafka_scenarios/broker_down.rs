@@ -2,22 +2,13 @@
 //! finishes the plan without resubmitting.
 
 use super::slow_moves;
-use crate::kafka_support::process::start_until;
 use crate::kafka_support::{submitted, Cluster};
 
 /// Runs the scenario.
 pub fn run(cluster: &Cluster) {
     let json = slow_moves(cluster, "killed", 2, &[1, 12]);
-    let args = [
-        "apply",
-        "--bootstrap-server",
-        &cluster.bootstrap,
-        "--reassignment-json",
-        &json,
-        "--throttle",
-        "60000",
-    ];
-    let running = start_until(&args, "batch submitted");
+    let flags = |throttle| ["--reassignment-json", json.as_str(), "--throttle", throttle];
+    let running = cluster.start_on("apply", &flags("60000"), "batch submitted");
     let stopped = cluster.script(&["stop-broker", "12"]);
     assert!(stopped.status.success(), "stop-broker 12");
     let (code, stderr) = running.finish();
@@ -34,11 +25,7 @@ pub fn run(cluster: &Cluster) {
         String::from_utf8_lossy(&started.stderr)
     );
     // The same apply, with a faster throttle so the test does not wait long.
-    let rerun: Vec<&str> = args
-        .iter()
-        .map(|a| if *a == "60000" { "50000000" } else { a })
-        .collect();
-    let run = cluster.kplace(&rerun);
+    let run = cluster.kplace_on("apply", &flags("50000000"));
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         submitted(&run.stderr).is_empty(),

@@ -8,23 +8,23 @@ use crate::kafka_support::Cluster;
 /// Runs the scenario.
 pub fn run(cluster: &Cluster) {
     let json = slow_moves(cluster, "cancelled", 4, &[1, 10]);
-    let run = cluster.kplace(&[
+    let run = cluster.kplace_on(
         "apply",
-        "--bootstrap-server",
-        &cluster.bootstrap,
-        "--reassignment-json",
-        &json,
-        "--throttle",
-        "50000",
-        "--no-wait",
-    ]);
+        &[
+            "--reassignment-json",
+            &json,
+            "--throttle",
+            "50000",
+            "--no-wait",
+        ],
+    );
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         !cluster.in_flight().is_empty(),
         "moves are in flight before cancel: {}",
         run.stdout
     );
-    let run = cluster.kplace(&["cancel", "--bootstrap-server", &cluster.bootstrap]);
+    let run = cluster.kplace_on("cancel", &[]);
     assert_eq!(run.code, 0, "{run:?}");
     // Metadata reaches every broker asynchronously: poll briefly rather than read once.
     cluster.wait_until(

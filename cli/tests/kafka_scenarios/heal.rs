@@ -29,14 +29,8 @@ pub fn run(cluster: &Cluster) {
     assert_eq!(acked, 1000, "every message is acknowledged with acks=all");
 
     let policy = policy_for(cluster, "heal-.*");
-    let run = cluster.kplace(&[
-        "heal",
-        "--bootstrap-server",
-        &cluster.bootstrap,
-        "--policy",
-        &policy,
-        "--once",
-    ]);
+    let state = cluster.write("heal-state.json", "{}");
+    let run = cluster.heal_once(&policy, &state, &[]);
     assert_eq!(
         run.code, 1,
         "without --execute, violations are reported: {run:?}"
@@ -47,15 +41,7 @@ pub fn run(cluster: &Cluster) {
         "without --execute nothing is submitted"
     );
 
-    let run = cluster.kplace(&[
-        "heal",
-        "--bootstrap-server",
-        &cluster.bootstrap,
-        "--policy",
-        &policy,
-        "--once",
-        "--execute",
-    ]);
+    let run = cluster.heal_once(&policy, &state, &["--execute"]);
     assert_eq!(run.code, 0, "{run:?}");
     let summary = run.stdout.lines().last().unwrap_or_default();
     assert!(
@@ -82,14 +68,7 @@ pub fn run(cluster: &Cluster) {
         );
     }
 
-    let run = cluster.kplace(&[
-        "heal",
-        "--bootstrap-server",
-        &cluster.bootstrap,
-        "--policy",
-        &policy,
-        "--once",
-    ]);
+    let run = cluster.heal_once(&policy, &state, &[]);
     assert_eq!(run.code, 0, "a healed cluster is healthy: {run:?}");
     assert!(run.stdout.contains("status=healthy"), "{}", run.stdout);
 

@@ -3,12 +3,26 @@
 pub mod bad_input;
 pub mod broker_down;
 pub mod cancel;
+pub mod capacity;
+pub mod controller;
 pub mod heal;
+pub mod heal_cronjob;
+pub mod no_auto_create;
+pub mod others_throttles;
 pub mod outage;
+pub mod pace;
 pub mod plan_apply;
+pub mod progress_json;
+pub mod rates;
 pub mod reassign_tool;
 pub mod resume;
+pub mod sigterm;
+pub mod staged;
+pub mod stuck;
+pub mod throttle_configs;
 pub mod tls;
+pub mod unsupported;
+pub mod urgent_first;
 
 use crate::kafka_support::Cluster;
 
@@ -36,15 +50,7 @@ pub fn policy_for(cluster: &Cluster, topic_regex: &str) -> String {
 /// enough under a throttle to interrupt. Keeping broker 1 keeps the moves from being
 /// ISR-critical (those run one at a time).
 pub fn slow_moves(cluster: &Cluster, topic: &str, partitions: i32, target: &[i32]) -> String {
-    cluster.create_topic(topic, &vec![vec![1, 3]; partitions as usize], &[]);
-    cluster.fill(topic, 600 * partitions as u32, 1000);
-    let moves: Vec<String> = (0..partitions)
-        .map(|p| format!(r#"{{"topic":"{topic}","partition":{p},"replicas":{target:?}}}"#))
-        .collect();
-    cluster.write(
-        &format!("{topic}.json"),
-        &format!(r#"{{"version":1,"partitions":[{}]}}"#, moves.join(",")),
-    )
+    cluster.topic_to_move(topic, partitions, 600, target)
 }
 
 pub fn no_throttles(cluster: &Cluster, topic: &str) {

@@ -1,4 +1,5 @@
-//! A whole cell down (both brokers of rack az3/k8s-b): `heal` reports the outage and waits under
+//! A whole cell down (both brokers of rack az3/k8s-b, a label the policy spreads over: outages
+//! are judged only over those): `heal` reports the outage and waits under
 //! the default `on_domain_outage: wait`; with `reprotect` and no grace period it plans to move the
 //! replicas off the dead brokers. Nothing is submitted either way (no --execute).
 
@@ -25,16 +26,10 @@ pub fn run(cluster: &Cluster) {
         },
     );
 
-    let rules = "rack_pattern: '^(?P<zone>az[0-9]+)/(?P<cluster>k8s-[a-z]+)$'\nrules:\n  - topics: 'outage-.*'\n    spread:\n      zone: even\n";
+    let rules = "rack_pattern: '^(?P<zone>az[0-9]+)/(?P<cluster>k8s-[a-z]+)$'\nrules:\n  - topics: 'outage-.*'\n    spread:\n      zone: even\n      rack: even\n";
     let wait = cluster.write("outage-wait.yaml", rules);
-    let run = cluster.kplace(&[
-        "heal",
-        "--bootstrap-server",
-        &cluster.bootstrap,
-        "--policy",
-        &wait,
-        "--once",
-    ]);
+    let state = cluster.write("outage-state.json", "{}");
+    let run = cluster.heal_once(&wait, &state, &[]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stdout.contains("status=waiting") && run.stdout.contains("rack=az3/k8s-b"),
@@ -53,6 +48,8 @@ pub fn run(cluster: &Cluster) {
         "--policy",
         &reprotect,
         "--once",
+        "--state-file",
+        &state,
     ];
     let run = cluster.kplace(&heal);
     assert_eq!(run.code, 1, "{run:?}");

@@ -3,10 +3,8 @@
 //! the apply makes the replicas and leaders the plan's; applying again finds every move done and
 //! submits nothing.
 
-use std::collections::BTreeMap;
-
 use super::{policy_for, zone_only};
-use crate::kafka_support::{submitted, Cluster};
+use crate::kafka_support::{replicas_of, submitted, Cluster};
 
 /// Runs the scenario.
 pub fn run(cluster: &Cluster) {
@@ -14,44 +12,21 @@ pub fn run(cluster: &Cluster) {
     let policy = policy_for(cluster, "plan-.*");
     let plan = cluster.scratch.join("plan-apply.json");
     let plan = plan.to_str().unwrap_or_default();
-    let run = cluster.kplace(&[
-        "plan",
-        "--bootstrap-server",
-        &cluster.bootstrap,
-        "--policy",
-        &policy,
-        "--out",
-        plan,
-    ]);
+    let run = cluster.kplace_on("plan", &["--policy", &policy, "--out", plan]);
     assert_eq!(run.code, 0, "{run:?}");
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(plan).expect("plan written")).expect("JSON");
-    let planned: BTreeMap<i32, Vec<i32>> = written["partitions"]
-        .as_array()
-        .expect("partitions")
-        .iter()
-        .filter(|p| p["topic"] == "plan-apply")
-        .map(|p| {
-            let replicas = p["new_replicas"].as_array().expect("new_replicas");
-            let replicas = replicas
-                .iter()
-                .map(|b| b.as_i64().unwrap_or(-1) as i32)
-                .collect();
-            (p["partition"].as_i64().unwrap_or(-1) as i32, replicas)
-        })
-        .collect();
+    let planned = replicas_of(&written, "plan-apply", "new_replicas");
     assert_eq!(planned.len(), 3, "every partition changes: {written}");
 
     let mut stale = written.clone();
-    stale["partitions"][0]["old_replicas"] = serde_json::json!([2, 4, 6, 8, 10, 12]);
+    // The same replicas in another order: a plan that holds together (its totals still add up)
+    // but was made for a state the partition is not in.
+    if let Some(old) = stale["partitions"][0]["old_replicas"].as_array_mut() {
+        old.reverse();
+    }
     let stale_plan = cluster.write("plan-stale.json", &stale.to_string());
-    let run = cluster.kplace(&[
-        "apply",
-        "--bootstrap-server",
-        &cluster.bootstrap,
-        "--plan",
-        &stale_plan,
-    ]);
+    let run = cluster.kplace_on("apply", &["--plan", &stale_plan]);
     assert_eq!(
         run.code, 2,
         "a plan made for another state is refused: {run:?}"

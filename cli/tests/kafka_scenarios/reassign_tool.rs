@@ -1,11 +1,10 @@
 //! The reassignment JSON `kplace plan --bootstrap-server` writes is accepted by Kafka's own
 //! kafka-reassign-partitions (`--execute`, then `--verify`).
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::{policy_for, zone_only};
-use crate::kafka_support::Cluster;
+use crate::kafka_support::{replicas_of, Cluster};
 
 /// Runs the scenario.
 pub fn run(cluster: &Cluster) {
@@ -13,33 +12,12 @@ pub fn run(cluster: &Cluster) {
     let policy = policy_for(cluster, "tool-.*");
     let json = cluster.scratch.join("tool-reassignment.json");
     let json = json.to_str().unwrap_or_default();
-    let run = cluster.kplace(&[
-        "plan",
-        "--bootstrap-server",
-        &cluster.bootstrap,
-        "--policy",
-        &policy,
-        "--reassignment-json",
-        json,
-    ]);
+    let run = cluster.kplace_on("plan", &["--policy", &policy, "--reassignment-json", json]);
     assert_eq!(run.code, 0, "{run:?}");
     let planned: serde_json::Value =
         serde_json::from_slice(&std::fs::read(json).expect("plan wrote JSON")).expect("JSON");
     let entries = planned["partitions"].as_array().map(Vec::len).unwrap_or(0);
-    let planned: BTreeMap<i32, Vec<i32>> = planned["partitions"]
-        .as_array()
-        .expect("partitions")
-        .iter()
-        .filter(|p| p["topic"] == "tool-json")
-        .map(|p| {
-            let replicas = p["replicas"].as_array().expect("replicas");
-            let replicas = replicas
-                .iter()
-                .map(|b| b.as_i64().unwrap_or(-1) as i32)
-                .collect();
-            (p["partition"].as_i64().unwrap_or(-1) as i32, replicas)
-        })
-        .collect();
+    let planned = replicas_of(&planned, "tool-json", "replicas");
     assert_eq!(
         planned.len(),
         2,

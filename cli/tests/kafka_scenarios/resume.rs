@@ -9,20 +9,17 @@ use crate::kafka_support::{submitted, Cluster};
 pub fn run(cluster: &Cluster) {
     let json = slow_moves(cluster, "resume", 6, &[1, 9]);
     let apply = |throttle: &str| -> Vec<String> {
-        vec![
+        cluster.args_on(
             "apply",
-            "--bootstrap-server",
-            &cluster.bootstrap,
-            "--reassignment-json",
-            &json,
-            "--max-moves",
-            "2",
-            "--throttle",
-            throttle,
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect()
+            &[
+                "--reassignment-json",
+                &json,
+                "--max-moves",
+                "2",
+                "--throttle",
+                throttle,
+            ],
+        )
     };
     let first: Vec<String> = apply("150000");
     let first: Vec<&str> = first.iter().map(String::as_str).collect();

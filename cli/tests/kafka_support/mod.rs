@@ -27,8 +27,53 @@ pub fn kafka_tools_available() -> bool {
     works("java", "-version") && works("mvn", "-v")
 }
 
+/// Which Kafka a cluster runs: a line of `scripts/kafka/ci-clusters`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterSpec {
+    /// `KAFKA_VERSION`, e.g. "4.4.0".
+    pub version: String,
+    /// `KAFKA_MODE`: "kraft" or "zookeeper".
+    pub mode: String,
+    /// Marked "unsupported": one broker, only to be refused.
+    pub unsupported: bool,
+}
+
+impl std::fmt::Display for ClusterSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Kafka {} ({})", self.version, self.mode)
+    }
+}
+
+/// The clusters to run against: `KPLACE_IT_CLUSTERS` ("VERSION MODE[;VERSION MODE...]", e.g.
+/// "3.7.2 kraft") when set, else every line of `scripts/kafka/ci-clusters`, in order.
+pub fn cluster_specs() -> Vec<ClusterSpec> {
+    let parse = |line: &str| {
+        let mut words = line.split_whitespace();
+        let version = words.next()?.to_string();
+        let mode = words.next().unwrap_or("kraft").to_string();
+        let unsupported = words.next() == Some("unsupported");
+        Some(ClusterSpec {
+            version,
+            mode,
+            unsupported,
+        })
+    };
+    if let Ok(list) = std::env::var("KPLACE_IT_CLUSTERS") {
+        return list.split(';').filter_map(parse).collect();
+    }
+    let path = repo().join("scripts/kafka/ci-clusters");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(parse)
+        .collect()
+}
+
 /// A running cluster.
 pub struct Cluster {
+    /// The Kafka it runs.
+    pub spec: ClusterSpec,
     /// Where scripts/kafka-cluster keeps this cluster's data, logs and pids.
     pub dir: PathBuf,
     /// PLAINTEXT bootstrap list.
@@ -44,9 +89,27 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// Starts the cluster; panics with the script's output when it cannot.
-    pub fn up() -> Cluster {
-        let base = std::env::temp_dir().join(format!("kplace-kafka-it-{}", std::process::id()));
+    /// Starts a cluster of `brokers` brokers running `spec`; panics with the script's output
+    /// when it cannot. The cluster is stopped when the value drops (also on panic).
+    pub fn up(spec: &ClusterSpec, brokers: usize) -> Cluster {
+        Cluster::up_with(spec, "main", brokers, &[])
+    }
+
+    /// Starts a cluster of another shape (`env`: more of scripts/kafka-cluster's variables, e.g.
+    /// `KAFKA_RACKS`) in its own directory named after `name`, beside any other; it is stopped,
+    /// every process by pid, when dropped.
+    pub fn up_with(
+        spec: &ClusterSpec,
+        name: &str,
+        brokers: usize,
+        env: &[(&str, &str)],
+    ) -> Cluster {
+        let base = std::env::temp_dir().join(format!(
+            "kplace-kafka-it-{}-{}-{}-{name}",
+            std::process::id(),
+            spec.version,
+            spec.mode
+        ));
         let dir = base.join("cluster");
         let scratch = base.join("scratch");
         std::fs::create_dir_all(&scratch).expect("create scratch dir");
@@ -54,10 +117,15 @@ impl Cluster {
         let output = Command::new(repo().join("scripts/kafka-cluster"))
             .arg("up")
             .env("KAFKA_CLUSTER_DIR", &dir)
+            .env("KAFKA_VERSION", &spec.version)
+            .env("KAFKA_MODE", &spec.mode)
+            .env("KAFKA_BROKERS", brokers.to_string())
+            .envs(env.iter().copied())
             .output()
             .expect("run scripts/kafka-cluster up");
         let stdout = String::from_utf8_lossy(&output.stdout);
         let mut cluster = Cluster {
+            spec: spec.clone(),
             dir: dir.clone(),
             bootstrap: String::new(),
             sasl_bootstrap: String::new(),
@@ -66,8 +134,9 @@ impl Cluster {
             scratch,
         };
         if !output.status.success() {
+            // Whatever started is stopped by the drop of `cluster` as this panic unwinds.
             panic!(
-                "scripts/kafka-cluster up failed:\n{stdout}\n{}",
+                "scripts/kafka-cluster up ({spec}) failed:\n{stdout}\n{}",
                 String::from_utf8_lossy(&output.stderr)
             );
         }
@@ -81,11 +150,37 @@ impl Cluster {
             .trim()
             .to_string();
         eprintln!(
-            "kafka cluster up in {:.1}s: {}",
+            "{spec} cluster of {brokers} brokers up in {:.1}s: {}",
             started.elapsed().as_secs_f64(),
             cluster.bootstrap
         );
         cluster
+    }
+
+    /// Whether the cluster runs in ZooKeeper mode.
+    pub fn zookeeper(&self) -> bool {
+        self.spec.mode == "zookeeper"
+    }
+
+    /// The broker that is the controller in ZooKeeper mode (read from ZooKeeper's /controller),
+    /// `None` in KRaft mode.
+    pub fn zookeeper_controller(&self) -> Option<i32> {
+        if !self.zookeeper() {
+            return None;
+        }
+        let port = std::fs::read_to_string(self.dir.join("base_port")).expect("base_port");
+        let out = self.tool(
+            "org.apache.zookeeper.ZooKeeperMain",
+            &[
+                "-server",
+                &format!("127.0.0.1:{}", port.trim()),
+                "get",
+                "/controller",
+            ],
+        );
+        // {"version":2,"brokerid":1,"timestamp":"..."}
+        let id = out.split("\"brokerid\":").nth(1)?;
+        id.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
     }
 
     /// Runs `scripts/kafka-cluster ARGS` for this cluster.
@@ -111,8 +206,27 @@ impl Cluster {
         stdout
     }
 
-    /// Creates a topic with an explicit replica assignment (one list per partition).
+    /// Creates a topic with an explicit replica assignment (one list per partition), and waits
+    /// until the brokers' metadata shows every partition (in ZooKeeper mode the controller
+    /// tells the brokers some time after kafka-topics returns).
     pub fn create_topic(&self, topic: &str, assignment: &[Vec<i32>], configs: &[&str]) {
+        self.create_topic_only(topic, assignment, configs);
+        let mut client = kplace_kafka::client::KafkaClient::connect(
+            &self.bootstrap,
+            kplace_kafka::properties::ClientConfig::default(),
+        )
+        .expect("connect to the test cluster");
+        self.wait_until(
+            &format!("topic {topic} in the brokers' metadata"),
+            Duration::from_secs(30),
+            || {
+                kplace_kafka::admin::partitions(&mut client, Some(vec![topic.to_string()]))
+                    .is_ok_and(|p| p.len() == assignment.len() && p.iter().all(|p| p.leader >= 0))
+            },
+        );
+    }
+
+    fn create_topic_only(&self, topic: &str, assignment: &[Vec<i32>], configs: &[&str]) {
         let assignment: Vec<String> = assignment
             .iter()
             .map(|r| {
@@ -171,16 +285,67 @@ impl Cluster {
         Run::from(output)
     }
 
+    /// The arguments of `kplace COMMAND --bootstrap-server <this cluster> FLAGS...`.
+    pub fn args_on(&self, command: &str, flags: &[&str]) -> Vec<String> {
+        [command, "--bootstrap-server", &self.bootstrap]
+            .iter()
+            .chain(flags)
+            .map(|a| a.to_string())
+            .collect()
+    }
+
+    /// Runs `kplace COMMAND --bootstrap-server <this cluster> FLAGS...`.
+    pub fn kplace_on(&self, command: &str, flags: &[&str]) -> Run {
+        let args = self.args_on(command, flags);
+        self.kplace(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// Starts `kplace COMMAND --bootstrap-server <this cluster> FLAGS...` and returns once its
+    /// log shows `marker` ([`process::start_until`]).
+    pub fn start_on(&self, command: &str, flags: &[&str], marker: &str) -> process::Running {
+        let args = self.args_on(command, flags);
+        process::start_until(&args.iter().map(String::as_str).collect::<Vec<_>>(), marker)
+    }
+
+    /// `kplace heal --policy POLICY --once --state-file STATE FLAGS...` on this cluster.
+    pub fn heal_once(&self, policy: &str, state: &str, flags: &[&str]) -> Run {
+        let mut args = vec!["--policy", policy, "--once", "--state-file", state];
+        args.extend(flags);
+        self.kplace_on("heal", &args)
+    }
+
+    /// A topic of `partitions` partitions on brokers 1 and 3, filled with `records` records of
+    /// 1000 bytes per partition, and the reassignment JSON moving each partition to `target`
+    /// (its path). Keeping broker 1 keeps the moves from being ISR-critical.
+    pub fn topic_to_move(
+        &self,
+        topic: &str,
+        partitions: i32,
+        records: u32,
+        target: &[i32],
+    ) -> String {
+        self.create_topic(topic, &vec![vec![1, 3]; partitions as usize], &[]);
+        self.fill(topic, records * partitions as u32, 1000);
+        let moves: Vec<String> = (0..partitions)
+            .map(|p| format!(r#"{{"topic":"{topic}","partition":{p},"replicas":{target:?}}}"#))
+            .collect();
+        self.write(
+            &format!("{topic}.json"),
+            &format!(r#"{{"version":1,"partitions":[{}]}}"#, moves.join(",")),
+        )
+    }
+
+    /// `kplace cancel` (exit 0), then waits until nothing is in flight, at most `within`.
+    pub fn cancel_all(&self, within: Duration) {
+        let run = self.kplace_on("cancel", &[]);
+        assert_eq!(run.code, 0, "{run:?}");
+        self.wait_until("cancel to finish", within, || self.in_flight().is_empty());
+    }
+
     /// Takes a snapshot through kplace and returns it as JSON.
     pub fn snapshot(&self) -> serde_json::Value {
         let path = self.scratch.join("snapshot.json");
-        let run = self.kplace(&[
-            "snapshot",
-            "--bootstrap-server",
-            &self.bootstrap,
-            "--out",
-            path.to_str().unwrap_or_default(),
-        ]);
+        let run = self.kplace_on("snapshot", &["--out", path.to_str().unwrap_or_default()]);
         assert_eq!(run.code, 0, "snapshot failed: {}", run.stderr);
         serde_json::from_slice(&std::fs::read(&path).expect("read snapshot"))
             .expect("snapshot is JSON")
@@ -208,7 +373,7 @@ impl Cluster {
 
     /// Reassignments in flight, as `kplace status --json` reports them.
     pub fn in_flight(&self) -> Vec<serde_json::Value> {
-        let run = self.kplace(&["status", "--bootstrap-server", &self.bootstrap, "--json"]);
+        let run = self.kplace_on("status", &["--json"]);
         assert_eq!(run.code, 0, "status failed: {}", run.stderr);
         serde_json::from_str::<Vec<serde_json::Value>>(&run.stdout).expect("status JSON")
     }
@@ -277,6 +442,25 @@ impl From<Output> for Run {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
     }
+}
+
+/// The `partitions` entries of a plan or reassignment JSON for `topic`: partition → the replica
+/// list under `field` (`new_replicas` in PLAN.json, `replicas` in Kafka's reassignment JSON).
+pub fn replicas_of(json: &serde_json::Value, topic: &str, field: &str) -> BTreeMap<i32, Vec<i32>> {
+    json["partitions"]
+        .as_array()
+        .expect("partitions")
+        .iter()
+        .filter(|p| p["topic"] == topic)
+        .map(|p| {
+            let replicas = p[field].as_array().expect(field);
+            let replicas = replicas
+                .iter()
+                .map(|b| b.as_i64().unwrap_or(-1) as i32)
+                .collect();
+            (p["partition"].as_i64().unwrap_or(-1) as i32, replicas)
+        })
+        .collect()
 }
 
 /// The partitions an apply's log says it submitted (`submitted topic=T partition=P`).

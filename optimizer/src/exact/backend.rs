@@ -20,6 +20,7 @@ mod milp {
         SolverModel, Variable, WithTimeLimit,
     };
     use kplace_placement::check::BoundsTable;
+    use kplace_placement::in_sync::may_lead;
     use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
 
     use super::{Chosen, ExactError, Program, Solved};
@@ -157,6 +158,16 @@ mod milp {
                 constraints.push(leaders.eq(if replication > 0.0 { 1.0 } else { 0.0 }));
                 for (&(_, x), &y) in row.holds.iter().zip(&row.leads) {
                     constraints.push((y - x).leq(0.0));
+                }
+                // A current replica out of the live ISR leads only if the broker set changes
+                // (some replica is a new copy): a reorder is a preferred-leader election, which
+                // Kafka runs only for a replica in sync.
+                let new_copies: Expression = sum_where(&|b| !model.current[index].contains(&b));
+                for (&(b, _), &y) in row.holds.iter().zip(&row.leads) {
+                    let current = &model.current[index];
+                    if current.contains(&b) && !may_lead(model, p, current, b) {
+                        constraints.push((y - new_copies.clone()).leq(0.0));
+                    }
                 }
             }
             let rule = model.rule_of(p);

@@ -18,7 +18,9 @@
 //! then run as usual from the exact placement). Proving that a set of bands cannot be met can
 //! take a MILP solver very long (random loads on few replicas per broker rarely fit a ±10% band),
 //! so each banded attempt has [`BANDED_ATTEMPT_SECONDS`]; an attempt that finds a placement in
-//! that time but cannot prove it optimal is used and reported as such.
+//! that time but cannot prove it optimal is used and reported as such. The last attempt (hard
+//! goals only) is bounded too, by [`FINAL_ATTEMPT_SECONDS`]: when it finds nothing in that time,
+//! exact mode gives up with [`ExactError::OutOfTime`] rather than run on.
 //!
 //! It is the reference the heuristic is measured against on instances up to a few thousand
 //! partitions; the heuristic is what scales.
@@ -37,11 +39,16 @@ use program::Program;
 /// Seconds the solver may spend on each attempt that keeps balance bands.
 pub const BANDED_ATTEMPT_SECONDS: f64 = 20.0;
 
+/// Seconds the solver may spend on the last attempt (the hard goals only): no attempt is
+/// unbounded.
+pub const FINAL_ATTEMPT_SECONDS: f64 = 120.0;
+
 /// Most binary variables exact mode builds before refusing.
 pub const MAX_VARIABLES: usize = 2_000_000;
 
 /// Why exact mode produced no placement.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ExactError {
     /// No placement meets the hard goals (spread, domain survival, capacity).
     #[error("--exact: no placement meets spread, domain survival and capacity together")]
@@ -52,9 +59,9 @@ pub enum ExactError {
         /// Variables needed.
         variables: usize,
     },
-    /// The solver found no placement within its time limit (internal: the next, looser attempt
-    /// runs).
-    #[error("--exact: no placement found in time")]
+    /// The solver found no placement within its time limit: after a banded attempt the next,
+    /// looser attempt runs; after the last one exact mode gives up.
+    #[error("--exact: the solver found no placement within {FINAL_ATTEMPT_SECONDS} s; plan without --exact (the heuristic scales)")]
     OutOfTime,
     /// The solver failed.
     #[error("--exact: the solver failed: {0}")]
@@ -144,11 +151,16 @@ pub fn solve_exact(
             program.keeping(|l| l.hard || l.resource == Resource::Replicas),
             Some(BANDED_ATTEMPT_SECONDS),
         ),
-        (MetBounds::HardGoalsOnly, program.keeping(|l| l.hard), None),
+        (
+            MetBounds::HardGoalsOnly,
+            program.keeping(|l| l.hard),
+            Some(FINAL_ATTEMPT_SECONDS),
+        ),
     ];
-    for (met, attempt, seconds) in attempts {
+    let last = attempts.len() - 1;
+    for (index, (met, attempt, seconds)) in attempts.into_iter().enumerate() {
         let solved = match backend::solve(model, &attempt, seconds) {
-            Err(ExactError::Infeasible | ExactError::OutOfTime) if seconds.is_some() => {
+            Err(ExactError::Infeasible | ExactError::OutOfTime) if index < last => {
                 tracing::info!(?met, "exact: no placement meets these bounds; loosening");
                 continue;
             }

@@ -57,7 +57,7 @@ impl Program {
                 candidates.push(Vec::new());
                 continue;
             }
-            let space = &model.cell_spaces[model.rule_of(p).index as usize];
+            let space = &model.cell_spaces()[model.rule_of(p).index as usize];
             let eligible =
                 (0..brokers as BrokerIdx).filter(|&b| space.broker_cell[b as usize].is_some());
             candidates.push(eligible.collect());

@@ -7,12 +7,18 @@
 use kplace_placement::model::BrokerIdx;
 
 use crate::goals::rebalance::rebalance;
-use crate::goals::{Goal, GoalRun, EXAMPLES};
+use crate::goals::{offender_state, Goal, GoalRun};
 use crate::hard_failure::HardGoalFailure;
 use crate::limits::Limits;
 use crate::plan::GoalState;
 use crate::resource::Resource;
 use crate::state::{ClusterState, Proposal};
+
+/// The least a replica move must bring a load balance band (disk, network, CPU) closer: a
+/// thousandth of the mean broker load, summed over the brokers it touches. A move that gains less
+/// does not earn its bytes. Count bands (replicas, leaders) change by whole units, so any gain
+/// counts; capacity bands (mean 0) take any gain, since they are hard.
+pub const MIN_IMPROVEMENT: f64 = 0.001;
 
 /// Bounds of one resource per broker.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -90,6 +96,22 @@ impl Band {
         self.resource.unwrap_or(Resource::Replicas)
     }
 
+    /// Where the spread rules force more replicas into a set of brokers than the band allows
+    /// ([`crate::bounds::forced`]), raises those brokers' upper edge to the least the fullest of
+    /// them can hold: the goal then aims at the best value the hard goals allow (evening the
+    /// set out) instead of turning down every move into the set.
+    pub fn reach_forced(&mut self, state: &ClusterState<'_>) {
+        for set in crate::bounds::forced::forced_sets(state.model(), state.assignment()) {
+            let least = set.per_broker() as f64;
+            for &b in &set.brokers {
+                let hi = &mut self.hi[b as usize];
+                if least > *hi {
+                    *hi = least;
+                }
+            }
+        }
+    }
+
     /// How far `value` lies outside broker `b`'s band (0 inside).
     pub fn excess(&self, b: BrokerIdx, value: f64) -> f64 {
         let (lo, hi) = (self.lo[b as usize], self.hi[b as usize]);
@@ -120,7 +142,9 @@ impl Band {
         })
     }
 
-    /// True when the proposal reduces the total excess of the brokers it touches.
+    /// True when the proposal reduces the total excess of the brokers it touches; by at least
+    /// [`MIN_IMPROVEMENT`] of the mean when it copies data and the band is a balance band of a
+    /// load (not a count).
     pub fn improves(&self, proposal: &Proposal) -> bool {
         let resource = self.resource();
         let (mut was, mut will) = (0.0, 0.0);
@@ -128,10 +152,16 @@ impl Band {
             was += self.excess(*b, resource.of(before));
             will += self.excess(*b, resource.of(after));
         }
+        let copies = proposal.changes.iter().any(|c| !c.is_reorder());
+        let least = if copies && !resource.is_count() {
+            MIN_IMPROVEMENT * self.mean
+        } else {
+            0.0
+        };
         // A relative margin far above the rounding drift of incrementally kept float loads, so
         // that a state reached by many actions and the same state summed afresh agree on what
         // improves (otherwise planning again from a plan's result could find "improvements").
-        will < was * (1.0 - 1e-9)
+        will < was * (1.0 - 1e-9) && was - will >= least
     }
 
     /// Brokers outside the band, worst first, with their excess.
@@ -158,27 +188,17 @@ impl Band {
             }
         };
         let score = offenders.iter().map(|&(b, e)| e / scale(b)).sum::<f64>() + 0.0;
-        let examples = offenders
-            .iter()
-            .take(EXAMPLES)
-            .map(|&(b, _)| {
-                let value = resource.of(&state.stats()[b as usize]);
-                format!(
-                    "broker {}: {} {} outside {}..={}",
-                    model.brokers[b as usize].id,
-                    resource.name(),
-                    round(value),
-                    round(self.lo[b as usize]),
-                    round(self.hi[b as usize])
-                )
-            })
-            .collect();
-        GoalState {
-            satisfied: offenders.is_empty(),
-            score,
-            violations: offenders.len() as u64,
-            examples,
-        }
+        offender_state(&offenders, score, |&(b, _)| {
+            let value = resource.of(&state.stats()[b as usize]);
+            format!(
+                "broker {}: {} {} outside {}..={}",
+                model.brokers[b as usize].id,
+                resource.name(),
+                round(value),
+                round(self.lo[b as usize]),
+                round(self.hi[b as usize])
+            )
+        })
     }
 }
 
@@ -270,6 +290,9 @@ impl Goal for BandGoal {
 
     fn prepare(&mut self, state: &ClusterState<'_>, _limits: &Limits) {
         self.band = Band::around_mean(state, self.resource, self.threshold);
+        if self.resource == Resource::Replicas {
+            self.band.reach_forced(state);
+        }
     }
 
     fn state(&self, state: &ClusterState<'_>) -> GoalState {
@@ -277,11 +300,26 @@ impl Goal for BandGoal {
     }
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
-        rebalance(run, &Target::alone(&self.band));
+        let target = Target::alone(&self.band);
+        rebalance(run, &target);
+        if self.resource == Resource::Leaders && !self.band.offenders(run.state).is_empty() {
+            crate::goals::leadership::exchange(run, &target);
+        }
         Ok(())
     }
 
     fn accepts(&self, proposal: &Proposal, _state: &ClusterState<'_>) -> bool {
         self.band.accepts(proposal)
+    }
+
+    /// A resource balance with no load anywhere (network or CPU not sampled, sizes unknown)
+    /// balances nothing.
+    fn skipped(&self, _state: &ClusterState<'_>) -> Option<crate::skipped::Skipped> {
+        (!self.resource.is_count() && self.band.mean == 0.0)
+            .then(|| crate::skipped::Skipped::whole(crate::skipped::NO_LOAD_DATA))
+    }
+
+    fn bands(&self) -> Vec<&Band> {
+        vec![&self.band]
     }
 }

@@ -9,6 +9,7 @@ use crate::hard_failure::{CapacityExcess, HardGoalFailure};
 use crate::limits::Limits;
 use crate::plan::GoalState;
 use crate::resource::Resource;
+use crate::skipped::{Skipped, NO_CAPACITY_DATA};
 use crate::state::{ClusterState, Proposal};
 
 /// The capacity goal: one band per bounded resource.
@@ -88,6 +89,21 @@ impl Goal for CapacityGoal {
 
     fn accepts(&self, proposal: &Proposal, _state: &ClusterState<'_>) -> bool {
         self.bands.iter().all(|band| band.accepts(proposal))
+    }
+
+    fn skipped(&self, _state: &ClusterState<'_>) -> Option<Skipped> {
+        if self.bands.is_empty() {
+            return Some(Skipped::whole(NO_CAPACITY_DATA));
+        }
+        let unbounded: Vec<Resource> = Resource::LOADS
+            .into_iter()
+            .filter(|&r| !self.bands.iter().any(|band| band.resource == Some(r)))
+            .collect();
+        (!unbounded.is_empty()).then(|| Skipped::partly(NO_CAPACITY_DATA, &unbounded))
+    }
+
+    fn bands(&self) -> Vec<&Band> {
+        self.bands.iter().collect()
     }
 
     fn failure(&self, state: &ClusterState<'_>) -> HardGoalFailure {

@@ -1,11 +1,12 @@
 //! `demote` (added by `--demote-brokers`): move leadership off the demoted brokers, and let no
 //! later goal hand it back.
 
+use kplace_placement::in_sync::may_lead;
 use kplace_placement::model::{BrokerIdx, PartitionIdx};
 
 use rayon::prelude::*;
 
-use crate::goals::{Goal, GoalRun, EXAMPLES};
+use crate::goals::{offender_state, Goal, GoalRun};
 use crate::hard_failure::HardGoalFailure;
 use crate::limits::Limits;
 use crate::plan::GoalState;
@@ -22,13 +23,18 @@ impl DemoteGoal {
         leader.is_some_and(|b| self.demoted.get(b as usize).copied().unwrap_or(false))
     }
 
-    /// Partitions led by a demoted broker that have a replica elsewhere to lead.
+    /// Partitions led by a demoted broker that have a replica elsewhere that may lead (alive and,
+    /// since demoting only reorders, in sync).
     fn offenders(&self, state: &ClusterState<'_>) -> Vec<PartitionIdx> {
-        (0..state.model().partitions.len() as PartitionIdx)
+        let model = state.model();
+        (0..model.partitions.len() as PartitionIdx)
             .into_par_iter()
             .filter(|&p| {
+                let replicas = state.replicas(p);
                 self.is_demoted(state.leader(p))
-                    && state.replicas(p).iter().any(|&b| !self.is_demoted(Some(b)))
+                    && replicas
+                        .iter()
+                        .any(|&b| !self.is_demoted(Some(b)) && may_lead(model, p, replicas, b))
             })
             .collect()
     }
@@ -49,34 +55,17 @@ impl Goal for DemoteGoal {
 
     fn state(&self, state: &ClusterState<'_>) -> GoalState {
         let offenders = self.offenders(state);
-        GoalState {
-            satisfied: offenders.is_empty(),
-            score: offenders.len() as f64,
-            violations: offenders.len() as u64,
-            examples: offenders
-                .iter()
-                .take(EXAMPLES)
-                .map(|&p| {
-                    format!(
-                        "{}: led by a demoted broker",
-                        state.model().partition_name(p)
-                    )
-                })
-                .collect(),
-        }
+        offender_state(&offenders, offenders.len() as f64, |&p| {
+            format!(
+                "{}: led by a demoted broker",
+                state.model().partition_name(p)
+            )
+        })
     }
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
-        for p in self.offenders(run.state) {
-            let others: Vec<BrokerIdx> = run
-                .state
-                .replicas(p)
-                .iter()
-                .copied()
-                .filter(|&b| !self.is_demoted(Some(b)))
-                .collect();
-            run.lead_from_least_leading(p, others);
-        }
+        let offenders = self.offenders(run.state);
+        run.lead_each_from_least_leading(offenders, |_, b| !self.is_demoted(Some(b)));
         Ok(())
     }
 

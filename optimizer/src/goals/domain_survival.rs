@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::action::Action;
 use crate::goals::spread::must_evacuate;
-use crate::goals::{Goal, GoalRun, EXAMPLES};
+use crate::goals::{offender_state, Goal, GoalRun};
 use crate::hard_failure::{HardGoalFailure, SurvivalGap};
 use crate::limits::Limits;
 use crate::plan::GoalState;
@@ -93,28 +93,20 @@ impl Goal for DomainSurvivalGoal {
     fn state(&self, state: &ClusterState<'_>) -> GoalState {
         let model = state.model();
         let gaps = gaps(state, &self.frozen);
-        GoalState {
-            satisfied: gaps.is_empty(),
-            score: gaps
-                .iter()
-                .map(|g| f64::from(g.min_isr - g.left))
-                .sum::<f64>()
-                + 0.0,
-            violations: gaps.len() as u64,
-            examples: gaps
-                .iter()
-                .take(EXAMPLES)
-                .map(|g| {
-                    format!(
-                        "{}: losing {} leaves {} replicas, min ISR {}",
-                        model.partition_name(g.partition),
-                        g.domain,
-                        g.left,
-                        g.min_isr
-                    )
-                })
-                .collect(),
-        }
+        let score = gaps
+            .iter()
+            .map(|g| f64::from(g.min_isr - g.left))
+            .sum::<f64>()
+            + 0.0;
+        offender_state(&gaps, score, |g| {
+            format!(
+                "{}: losing {} leaves {} replicas, min ISR {}",
+                model.partition_name(g.partition),
+                g.domain,
+                g.left,
+                g.min_isr
+            )
+        })
     }
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {

@@ -1,11 +1,12 @@
 //! `leader-preference`: a rule may name a preferred leader location (`leader: {zone: az1}`);
 //! partitions with a replica there are led from there.
 
+use kplace_placement::in_sync::may_lead;
 use kplace_placement::model::{BrokerIdx, ClusterModel, PartitionIdx};
 
 use rayon::prelude::*;
 
-use crate::goals::{Goal, GoalRun, EXAMPLES};
+use crate::goals::{offender_state, Goal, GoalRun};
 use crate::hard_failure::HardGoalFailure;
 use crate::plan::GoalState;
 use crate::state::{ClusterState, Proposal};
@@ -22,7 +23,8 @@ fn preferred(model: &ClusterModel, partition: PartitionIdx, b: BrokerIdx) -> boo
         .all(|&(label, value)| broker.label(label) == Some(value))
 }
 
-/// True when the partition could be led from its preferred location but is not.
+/// True when the partition could be led from its preferred location (by a replica there that may
+/// lead: alive and, for a reorder, in sync) but is not.
 fn misled(
     model: &ClusterModel,
     partition: PartitionIdx,
@@ -33,7 +35,7 @@ fn misled(
         && !leader.is_some_and(|l| preferred(model, partition, l))
         && replicas
             .iter()
-            .any(|&b| preferred(model, partition, b) && model.brokers[b as usize].alive)
+            .any(|&b| preferred(model, partition, b) && may_lead(model, partition, replicas, b))
 }
 
 fn misled_partitions(state: &ClusterState<'_>) -> Vec<PartitionIdx> {
@@ -56,35 +58,18 @@ impl Goal for LeaderPreferenceGoal {
     fn state(&self, state: &ClusterState<'_>) -> GoalState {
         let model = state.model();
         let misled = misled_partitions(state);
-        GoalState {
-            satisfied: misled.is_empty(),
-            score: misled.len() as f64,
-            violations: misled.len() as u64,
-            examples: misled
-                .iter()
-                .take(EXAMPLES)
-                .map(|&p| {
-                    format!(
-                        "{}: led outside its preferred leader location",
-                        model.partition_name(p)
-                    )
-                })
-                .collect(),
-        }
+        offender_state(&misled, misled.len() as f64, |&p| {
+            format!(
+                "{}: led outside its preferred leader location",
+                model.partition_name(p)
+            )
+        })
     }
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
         let model = run.state.model();
-        for p in misled_partitions(run.state) {
-            let there: Vec<BrokerIdx> = run
-                .state
-                .replicas(p)
-                .iter()
-                .copied()
-                .filter(|&b| preferred(model, p, b) && model.brokers[b as usize].alive)
-                .collect();
-            run.lead_from_least_leading(p, there);
-        }
+        let misled = misled_partitions(run.state);
+        run.lead_each_from_least_leading(misled, |p, b| preferred(model, p, b));
         Ok(())
     }
 

@@ -1,4 +1,4 @@
-//! Bringing every broker into a [`Band`]: brokers above it shed load, brokers below it pull load,
+//! Bringing every broker into a [`Band`](crate::goals::band::Band): brokers above it shed load, brokers below it pull load,
 //! leadership changes first (no data moves), then replica moves of the partitions that relieve
 //! the most load per byte copied, then swaps ([`crate::goals::swap`]) where moves are turned down.
 

@@ -109,10 +109,10 @@ impl<'m> Neighbours<'m> {
                 None => pending.push(dropped),
             }
         }
-        // A broker gone from the cluster has no known labels, so no neighbours.
+        // A broker with no known labels (e.g. dead and without a rack) has no neighbours.
         for dropped in pending
             .into_iter()
-            .filter(|&d| model.brokers[d as usize].listed)
+            .filter(|&d| model.brokers[d as usize].labels.iter().any(Option::is_some))
         {
             let Some(i) =
                 (0..repaired.len()).find(|&i| !settled[i] && same_cell(repaired[i], dropped))

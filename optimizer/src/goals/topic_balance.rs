@@ -1,13 +1,18 @@
-//! `topic-balance`: each topic's replicas spread evenly over the eligible brokers: per topic and
-//! broker, within ±threshold of the topic's mean (rounded outwards).
+//! `topic-balance`: each topic's replicas spread over the eligible brokers: per topic and broker,
+//! within a band around the topic's mean, with Cruise Control's semantics
+//! (`TopicReplicaDistributionGoal`): the band is a multiple of the mean (its
+//! `topic.replica.count.balance.threshold`, default 3.0, applied with its 0.9 balance margin), and
+//! reaches at least `min_gap` (2) and at most `max_gap` (40) replicas beyond the rounded mean.
+//! A threshold of 1.1 with a minimum gap of 0 gives the strict form (about ±10% of the mean).
 
 use kplace_placement::model::{BrokerIdx, PartitionIdx, TopicIdx};
 
 use rayon::prelude::*;
 
 use crate::action::Action;
+use crate::config::GoalConfig;
 use crate::goals::destinations::Rejections;
-use crate::goals::{Goal, GoalRun, EXAMPLES};
+use crate::goals::{offender_state, Goal, GoalRun};
 use crate::hard_failure::HardGoalFailure;
 use crate::limits::Limits;
 use crate::plan::GoalState;
@@ -18,19 +23,63 @@ const DESTINATIONS_PER_REPLICA: usize = 12;
 /// Replicas tried per broker that pulls a topic's replicas.
 const SOURCES_PER_BROKER: usize = 64;
 
+/// Cruise Control's balance margin: its goals aim at 90% of the configured deviation.
+pub const BALANCE_MARGIN: f64 = 0.9;
+
+/// How wide each topic's band is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TopicBandSpec {
+    /// A multiple of the topic's mean (Cruise Control's `topic.replica.count.balance.threshold`).
+    pub threshold: f64,
+    /// The band reaches at least this far beyond the rounded mean.
+    pub min_gap: u32,
+    /// The band reaches at most this far beyond the rounded mean.
+    pub max_gap: u32,
+}
+
+impl TopicBandSpec {
+    /// The spec of the configured thresholds.
+    pub fn from_config(config: &GoalConfig) -> TopicBandSpec {
+        TopicBandSpec {
+            threshold: config.topic_balance_threshold,
+            min_gap: config.topic_balance_min_gap,
+            max_gap: config
+                .topic_balance_max_gap
+                .max(config.topic_balance_min_gap),
+        }
+    }
+}
+
+/// The allowed replicas of one topic per eligible broker `(lo, hi)` for a mean of `mean`:
+/// `hi = ceil(mean × (1 + m))` and `lo = floor(mean × max(0, 1 − m))` with
+/// `m = (threshold − 1) × 0.9`, then `hi` clamped to `ceil(mean) + [min_gap, max_gap]` and `lo`
+/// to `floor(mean) − [max_gap, min_gap]` (never below 0), as Cruise Control computes its limits.
+pub fn topic_band(spec: &TopicBandSpec, mean: f64) -> (u32, u32) {
+    let margin = (spec.threshold - 1.0).max(0.0) * BALANCE_MARGIN;
+    let hi = (mean * (1.0 + margin)).ceil();
+    let lo = (mean * (1.0 - margin).max(0.0)).floor();
+    let (min_gap, max_gap) = (f64::from(spec.min_gap), f64::from(spec.max_gap));
+    let hi = hi.clamp(mean.ceil() + min_gap, mean.ceil() + max_gap);
+    let lo = lo.clamp(
+        (mean.floor() - max_gap).max(0.0),
+        (mean.floor() - min_gap).max(0.0),
+    );
+    (lo as u32, hi as u32)
+}
+
 /// The topic-balance goal.
 pub struct TopicBalanceGoal {
-    threshold: f64,
+    spec: TopicBandSpec,
     /// Per topic: allowed replicas per eligible broker `(lo, hi)`.
     bounds: Vec<(u32, u32)>,
     eligible: Vec<bool>,
 }
 
 impl TopicBalanceGoal {
-    /// The goal with the allowed deviation from each topic's mean.
-    pub fn new(threshold: f64) -> TopicBalanceGoal {
+    /// The goal with the band of `spec` around each topic's mean.
+    pub fn new(spec: TopicBandSpec) -> TopicBalanceGoal {
         TopicBalanceGoal {
-            threshold,
+            spec,
             bounds: Vec::new(),
             eligible: Vec::new(),
         }
@@ -214,11 +263,7 @@ impl Goal for TopicBalanceGoal {
                     .iter()
                     .map(|&p| state.replicas(p).len())
                     .sum();
-                let mean = replicas as f64 / eligible;
-                (
-                    (mean * (1.0 - self.threshold)).floor() as u32,
-                    (mean * (1.0 + self.threshold)).ceil() as u32,
-                )
+                topic_band(&self.spec, replicas as f64 / eligible)
             })
             .collect();
     }
@@ -226,26 +271,18 @@ impl Goal for TopicBalanceGoal {
     fn state(&self, state: &ClusterState<'_>) -> GoalState {
         let model = state.model();
         let offenders = self.offenders(state);
-        GoalState {
-            satisfied: offenders.is_empty(),
-            score: offenders
-                .iter()
-                .map(|&(t, b, c)| f64::from(self.excess(t, b, c)))
-                .sum::<f64>()
-                + 0.0,
-            violations: offenders.len() as u64,
-            examples: offenders
-                .iter()
-                .take(EXAMPLES)
-                .map(|&(t, b, c)| {
-                    let (lo, hi) = self.range(t, b);
-                    format!(
-                        "topic {} on broker {}: {c} replicas outside {lo}..={hi}",
-                        model.topics[t as usize].name, model.brokers[b as usize].id
-                    )
-                })
-                .collect(),
-        }
+        let score = offenders
+            .iter()
+            .map(|&(t, b, c)| f64::from(self.excess(t, b, c)))
+            .sum::<f64>()
+            + 0.0;
+        offender_state(&offenders, score, |&(t, b, c)| {
+            let (lo, hi) = self.range(t, b);
+            format!(
+                "topic {} on broker {}: {c} replicas outside {lo}..={hi}",
+                model.topics[t as usize].name, model.brokers[b as usize].id
+            )
+        })
     }
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
@@ -266,5 +303,38 @@ impl Goal for TopicBalanceGoal {
 
     fn accepts(&self, proposal: &Proposal, state: &ClusterState<'_>) -> bool {
         self.own_accepts(proposal, state, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CC: TopicBandSpec = TopicBandSpec {
+        threshold: 3.0,
+        min_gap: 2,
+        max_gap: 40,
+    };
+
+    #[test]
+    fn cruise_control_defaults() {
+        // A small topic (mean 0.075): the minimum gap allows up to 3 per broker.
+        assert_eq!(topic_band(&CC, 0.075), (0, 3));
+        // Mean 10: 2.8 × 10 = 28; the lower limit is 0 (1 − 1.8 < 0).
+        assert_eq!(topic_band(&CC, 10.0), (0, 28));
+        // Mean 100: 280 is capped at 100 + 40.
+        assert_eq!(topic_band(&CC, 100.0), (60, 140));
+    }
+
+    #[test]
+    fn strict_form() {
+        let strict = TopicBandSpec {
+            threshold: 1.1,
+            min_gap: 0,
+            max_gap: 40,
+        };
+        assert_eq!(topic_band(&strict, 10.0), (9, 11));
+        assert_eq!(topic_band(&strict, 0.075), (0, 1));
+        assert_eq!(topic_band(&strict, 10.5), (9, 12));
     }
 }

@@ -34,6 +34,27 @@ pub fn cell_rack(cell: usize) -> String {
     format!("az{}/k8s-{}", cell / 2 + 1, ["a", "b"][cell % 2])
 }
 
+/// The brokers of a stretch cluster: `per_cell` per cell, ids from 1, cell by cell
+/// ([`cell_rack`]); the broker at index `dead`, if any, is down.
+pub fn stretch_brokers(per_cell: usize, dead: Option<usize>) -> Vec<BrokerSpec> {
+    (0..6 * per_cell)
+        .map(|i| BrokerSpec {
+            id: i as i32 + 1,
+            rack: Some(cell_rack(i / per_cell)),
+            alive: dead != Some(i),
+            ..BrokerSpec::default()
+        })
+        .collect()
+}
+
+/// [`POLICY`] without its leader preference (`leader: {cluster: k8s-a}`), for tests of what
+/// exact mode models.
+pub fn policy_without_leader_preference() -> Policy {
+    let line = "    leader: {cluster: k8s-a}\n";
+    assert!(POLICY.contains(line), "POLICY states a leader preference");
+    parse_policy(&POLICY.replace(line, ""), "policy").expect("test policy parses")
+}
+
 /// A xorshift generator: the cluster generator's only source of randomness, seeded by proptest.
 pub struct XorShift(u64);
 
@@ -41,6 +62,16 @@ impl XorShift {
     /// A generator from any seed.
     pub fn new(seed: u64) -> XorShift {
         XorShift(seed | 1)
+    }
+
+    /// Adds random distinct broker ids from `1..=brokers` to `replicas` until it has `rf`.
+    pub fn fill_replicas(&mut self, replicas: &mut Vec<i32>, rf: usize, brokers: usize) {
+        while replicas.len() < rf {
+            let b = self.below(brokers) as i32 + 1;
+            if !replicas.contains(&b) {
+                replicas.push(b);
+            }
+        }
     }
 
     /// A number in `0..n`.
@@ -64,25 +95,13 @@ pub fn cluster() -> impl Strategy<Value = Snapshot> {
     )
         .prop_map(|(per_cell, partitions, dead, seed)| {
             let mut rng = XorShift::new(seed);
-            let brokers: Vec<BrokerSpec> = (0..6 * per_cell)
-                .map(|i| BrokerSpec {
-                    id: i as i32 + 1,
-                    rack: Some(cell_rack(i / per_cell)),
-                    alive: dead != Some(i),
-                    ..BrokerSpec::default()
-                })
-                .collect();
+            let brokers = stretch_brokers(per_cell, dead);
             let partitions = (0..partitions)
                 .map(|i| {
                     let payments = i % 3 == 0;
                     let rf = if payments { 6 } else { 3 };
                     let mut replicas: Vec<i32> = Vec::new();
-                    while replicas.len() < rf {
-                        let b = rng.below(brokers.len()) as i32 + 1;
-                        if !replicas.contains(&b) {
-                            replicas.push(b);
-                        }
-                    }
+                    rng.fill_replicas(&mut replicas, rf, brokers.len());
                     PartitionSpec {
                         topic: if payments {
                             "payments.ledger".into()
@@ -159,8 +178,5 @@ pub fn applied(snapshot: &Snapshot, model: &ClusterModel, after: &[Vec<u32>]) ->
 
 /// Every default goal's name, in priority order.
 pub fn default_goal_names() -> Vec<String> {
-    kplace_optimizer::goals::DEFAULT_GOALS
-        .iter()
-        .map(|g| g.to_string())
-        .collect()
+    kplace_optimizer::goals::default_goal_names()
 }

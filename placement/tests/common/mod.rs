@@ -72,7 +72,7 @@ pub fn valid(model: &ClusterModel, p: PartitionIdx, replicas: &[BrokerIdx]) -> b
     }
     let bounds = Bounds::new(
         rule,
-        &model.cell_spaces[rule.index as usize],
+        &model.cell_spaces()[rule.index as usize],
         &model.labels,
         r,
     );

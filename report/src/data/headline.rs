@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use kplace_optimizer::plan::{GoalOutcome, Plan, Totals};
+use kplace_optimizer::plan::{GoalOutcome, MoveBound, Plan, Totals};
 use kplace_placement::snapshot::BrokerId;
 
 /// The numbers at the top of the page.
@@ -13,6 +13,8 @@ pub struct Headline {
     pub goals: Vec<GoalOutcome>,
     /// The plan's totals (moves, leader moves, bytes).
     pub totals: Totals,
+    /// The least any plan reaching the same goal states copies, when the plan says.
+    pub bounds: Option<MoveBound>,
     /// Partitions in the cluster.
     pub partitions: u64,
     /// Brokers in the cluster.
@@ -23,6 +25,8 @@ pub struct Headline {
     pub copy_seconds: f64,
     /// The broker whose traffic bounds the copy time, if anything moves.
     pub bottleneck: Option<BrokerId>,
+    /// How the partition loads were obtained (sampled, given), when the snapshot has loads.
+    pub loads: Option<String>,
 }
 
 impl Headline {
@@ -32,11 +36,13 @@ impl Headline {
         Headline {
             goals: plan.goals.clone(),
             totals: plan.totals,
+            bounds: plan.bounds,
             partitions,
             brokers: plan.brokers.len() as u64,
             throttle,
             copy_seconds,
             bottleneck,
+            loads: None,
         }
     }
 }
@@ -100,6 +106,7 @@ mod tests {
             old_replicas: old,
             new_replicas: new,
             bytes_to_move: bytes,
+            stages: Vec::new(),
         };
         // Broker 1 sends both copies (30 bytes); brokers 4 and 6 receive 10 and 20.
         plan.partitions = vec![

@@ -107,12 +107,12 @@ pub fn heatmap_keys(model: &ClusterModel, max_rules: usize) -> Vec<HeatmapKey> {
     if labels.len() == 1 {
         pairs.push((labels[0], None));
     }
-    let mut sizes = vec![0u64; model.rules.len()];
+    let mut sizes = vec![0u64; model.rules().len()];
     for topic in &model.topics {
         sizes[topic.rule as usize] += topic.partitions.len() as u64;
     }
-    let mut rules: Vec<RuleIdx> = (0..model.rules.len() as RuleIdx)
-        .filter(|&r| sizes[r as usize] > 0 && !model.rules[r as usize].spread.is_empty())
+    let mut rules: Vec<RuleIdx> = (0..model.rules().len() as RuleIdx)
+        .filter(|&r| sizes[r as usize] > 0 && !model.rules()[r as usize].spread.is_empty())
         .collect();
     rules.sort_by_key(|&r| (std::cmp::Reverse(sizes[r as usize]), r));
     rules.truncate(max_rules);
@@ -120,7 +120,7 @@ pub fn heatmap_keys(model: &ClusterModel, max_rules: usize) -> Vec<HeatmapKey> {
     let mut keys = Vec::new();
     for rule in rules {
         let spreads = |l: LabelIdx| {
-            model.rules[rule as usize]
+            model.rules()[rule as usize]
                 .spread
                 .iter()
                 .any(|(s, _)| *s == l)
@@ -341,7 +341,7 @@ pub fn heatmaps(
     let bounds = BoundsTable::for_assignment(model, assignment);
     let mut tallies: Vec<(Tally, Axis, Axis)> =
         keys.iter().map(|&key| Tally::new(model, key)).collect();
-    let mut by_rule: Vec<Vec<usize>> = vec![Vec::new(); model.rules.len()];
+    let mut by_rule: Vec<Vec<usize>> = vec![Vec::new(); model.rules().len()];
     for (index, key) in keys.iter().enumerate() {
         by_rule[key.rule as usize].push(index);
     }
@@ -356,7 +356,7 @@ pub fn heatmaps(
     tallies
         .into_iter()
         .map(|(tally, rows, cols)| {
-            let rule = model.rules[tally.key.rule as usize].describe();
+            let rule = model.rules()[tally.key.rule as usize].describe();
             tally.finish(rule, rows, cols)
         })
         .collect()

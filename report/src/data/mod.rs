@@ -110,7 +110,10 @@ impl ReportData {
             .map(|l| model.labels.label_name(l).to_string())
             .collect();
         ReportData {
-            headline: Headline::new(input.plan, model.partitions.len() as u64, options.throttle),
+            headline: Headline {
+                loads: model.load_note(),
+                ..Headline::new(input.plan, model.partitions.len() as u64, options.throttle)
+            },
             heatmaps,
             broker_groups: brokers::group_brokers(&input.plan.brokers, &group_labels),
             group_labels,

@@ -144,6 +144,7 @@ mod tests {
             old_leader: old.first().copied(),
             new_leader: new.first().copied(),
             bytes_to_move: bytes,
+            stages: Vec::new(),
         }
     }
 

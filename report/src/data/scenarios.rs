@@ -6,7 +6,7 @@ use kplace_optimizer::analysis::{FailureAnalysis, Scenario};
 /// Offline and under-min-ISR partitions in one scenario at one moment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Outcome {
-    /// Partitions with no live replica.
+    /// Partitions with no in-sync survivor.
     pub offline: u64,
     /// Partitions below min ISR.
     pub under_min_isr: u64,

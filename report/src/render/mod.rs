@@ -61,19 +61,16 @@ mod tests {
     use kplace_optimizer::plan::{Plan, PlanInputs};
 
     fn page(rule_name: &str) -> String {
-        let model = test_model::model();
+        page_of(&test_model::model(), rule_name)
+    }
+
+    fn page_of(model: &kplace_placement::model::ClusterModel, rule_name: &str) -> String {
         let after = vec![vec![0, 2, 4], vec![1, 3, 4]];
-        let plan = Plan::build(
-            &model,
-            PlanInputs::default(),
-            &model.current,
-            &after,
-            vec![],
-        );
+        let plan = Plan::build(model, PlanInputs::default(), &model.current, &after, vec![]);
         let (before_analysis, after_analysis) =
-            (analyze(&model, &model.current), analyze(&model, &after));
+            (analyze(model, &model.current), analyze(model, &after));
         let input = ReportInput {
-            model: &model,
+            model,
             before: &model.current,
             after: &after,
             plan: &plan,
@@ -102,6 +99,32 @@ mod tests {
         }
         assert_eq!(html.matches(r#"<tr class="move">"#).count(), 1);
         assert!(!html.contains("http://") && !html.contains("https://"));
+    }
+
+    #[test]
+    fn says_how_loads_were_obtained() {
+        use kplace_placement::snapshot_load::{LoadMethod, LoadSource};
+        assert!(
+            !page("r").contains(r#"id="load-source""#),
+            "no loads, no line"
+        );
+        let mut model = test_model::model();
+        model.load_source = Some(LoadSource {
+            method: LoadMethod::Sampled,
+            window_seconds: Some(60.0),
+            samples: Some(3),
+            statistic: Some("p90".into()),
+            cpu: Some("estimated <weighted>".into()),
+            unknown_partitions: 0,
+            notes: Vec::new(),
+        });
+        let html = page_of(&model, "r");
+        assert!(
+            html.contains(
+                r#"<p class="note" id="load-source">loads: sampled over 3 × 60 s (p90); CPU estimated &lt;weighted&gt;.</p>"#
+            ),
+            "the load line, escaped"
+        );
     }
 
     #[test]

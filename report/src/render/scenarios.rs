@@ -9,7 +9,7 @@ use crate::data::scenarios::{Outcome, ScenarioTable};
 
 /// Appends the failure-scenario section.
 pub fn scenarios(out: &mut String, table: &ScenarioTable) {
-    out.push_str(r#"<section id="scenarios"><h2>If a failure domain is lost</h2><p class="legend">Partitions left <b>offline</b> (no live replica) or <b>under min ISR</b> (writes with acks=all blocked) when one zone, cluster or broker is lost, and when a domain plus the worst further broker is lost. Brokers already down count as lost everywhere.</p>"#);
+    out.push_str(r#"<section id="scenarios"><h2>If a failure domain is lost</h2><p class="legend">Partitions left <b>offline</b> (no in-sync replica survives) or <b>under min ISR</b> (writes with acks=all blocked) when one zone, cluster or broker is lost, and when a domain plus the worst further broker is lost. Only in-sync survivors count (the ISR, or eligible leader replicas where the cluster reports them; after the plan, every replica of a partition it moves). Brokers already down count as lost everywhere.</p>"#);
     let max = table
         .rows
         .iter()

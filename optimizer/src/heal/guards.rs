@@ -3,7 +3,10 @@
 //!
 //! - No new moves while reassignments are in flight.
 //! - When every broker of one label value is down (a zone or cluster outage), wait for it unless
-//!   the policy says `on_domain_outage: reprotect`.
+//!   the policy says `on_domain_outage: reprotect`. Only the labels the policy spreads or
+//!   survives over are domains here, and a value that only one broker carries is that broker's
+//!   failure (the grace period's business), not an outage: in a cluster of one broker per rack a
+//!   dead broker would otherwise make every round wait.
 //! - A dead broker is healed only once it has been down for the grace period; [`DeadSince`]
 //!   remembers since when (in memory, or in a small JSON state file between `--once` runs).
 
@@ -18,7 +21,8 @@ use serde::{Deserialize, Serialize};
 /// Since when each down broker has been seen down (seconds since the Unix epoch).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadSince {
-    /// Broker id → first time seen down.
+    /// Broker id → first time seen down. Absent in a fresh state file (`{}`).
+    #[serde(default)]
     pub brokers: BTreeMap<BrokerId, u64>,
 }
 
@@ -55,19 +59,18 @@ fn seconds(time: SystemTime) -> u64 {
         .unwrap_or(0)
 }
 
-/// Label values all of whose brokers are down, as `label=value` (e.g. `zone=az1`).
+/// Domain outages: values of the labels the policy spreads or survives over that at least two
+/// brokers carry and whose brokers are all down, as `label=value` (e.g. `zone=az1`).
 pub fn domain_outages(model: &ClusterModel) -> Vec<String> {
     let mut out = Vec::new();
-    for label in 0..model.labels.label_count() {
-        let label = label as u32;
-        for value in 0..model.labels.value_count(label) {
-            let value = value as u32;
-            let mut members = model
+    for label in model.policy_labels() {
+        for value in 0..model.labels.value_count(label) as u32 {
+            let members: Vec<_> = model
                 .brokers
                 .iter()
-                .filter(|b| b.listed && b.label(label) == Some(value))
-                .peekable();
-            if members.peek().is_some() && members.all(|b| !b.alive) {
+                .filter(|b| b.label(label) == Some(value))
+                .collect();
+            if members.len() >= 2 && members.iter().all(|b| !b.alive) {
                 out.push(model.labels.domain_name(label, value));
             }
         }
@@ -125,7 +128,6 @@ pub fn guard(
 mod tests {
     use super::*;
     use kplace_placement::model::ModelOptions;
-    use kplace_placement::policy::Policy;
     use kplace_placement::snapshot::{BrokerSpec, PartitionSpec};
 
     fn snapshot(dead: &[BrokerId]) -> Snapshot {
@@ -137,6 +139,7 @@ mod tests {
                 .map(|(i, rack)| BrokerSpec {
                     id: i as i32 + 1,
                     rack: Some(rack.to_string()),
+                    labels: [("host".to_string(), format!("h{}", i + 1))].into(),
                     alive: !dead.contains(&(i as i32 + 1)),
                     ..BrokerSpec::default()
                 })
@@ -151,8 +154,14 @@ mod tests {
         }
     }
 
+    /// Spreads over zones (az1..az3, two brokers each) and over per-broker hosts.
     fn model(snapshot: &Snapshot) -> ClusterModel {
-        ClusterModel::build(snapshot, &Policy::default(), &ModelOptions::default()).expect("model")
+        let policy = kplace_placement::parse::parse_policy(
+            "rules:\n  - topics: '.*'\n    spread:\n      rack: even\n      host: even\n",
+            "policy",
+        )
+        .expect("policy");
+        ClusterModel::build(snapshot, &policy, &ModelOptions::default()).expect("model")
     }
 
     #[test]
@@ -161,6 +170,49 @@ mod tests {
         assert_eq!(domain_outages(&model(&s)), vec!["rack=az1".to_string()]);
         let s = snapshot(&[1, 3]);
         assert!(domain_outages(&model(&s)).is_empty());
+    }
+
+    #[test]
+    fn a_value_one_broker_carries_is_that_brokers_failure_not_an_outage() {
+        // host=h1 is broker 1's alone: its death is judged by the grace period.
+        let s = snapshot(&[1]);
+        assert!(domain_outages(&model(&s)).is_empty());
+        let now = UNIX_EPOCH + Duration::from_secs(10_000);
+        let mut since = DeadSince::default();
+        since.observe(&s, now);
+        let grace = Duration::from_secs(60);
+        let later = now + grace;
+        assert_eq!(
+            guard(&s, &model(&s), OnDomainOutage::Wait, &since, later, grace),
+            Verdict::Proceed
+        );
+    }
+
+    #[test]
+    fn labels_the_policy_does_not_use_are_no_domains() {
+        // Both brokers of rack az1 down, but the policy spreads over hosts only.
+        let s = snapshot(&[1, 2]);
+        let policy = kplace_placement::parse::parse_policy(
+            "rules:\n  - topics: '.*'\n    spread:\n      host: even\n",
+            "policy",
+        )
+        .expect("policy");
+        let m = ClusterModel::build(&s, &policy, &ModelOptions::default()).expect("model");
+        assert!(domain_outages(&m).is_empty());
+    }
+
+    #[test]
+    fn a_fresh_state_file_is_an_empty_state_and_a_state_round_trips() {
+        let fresh: DeadSince = serde_json::from_str("{}").expect("{} is a state");
+        assert_eq!(fresh, DeadSince::default());
+        let mut since = DeadSince::default();
+        since.observe(&snapshot(&[2]), UNIX_EPOCH + Duration::from_secs(77));
+        let text = serde_json::to_string(&since).expect("serialises");
+        assert_eq!(text, r#"{"brokers":{"2":77}}"#);
+        assert_eq!(
+            serde_json::from_str::<DeadSince>(&text).expect("parses"),
+            since
+        );
     }
 
     #[test]
