@@ -55,9 +55,10 @@ pub fn kafka_error(error: KafkaError) -> CliError {
     if let KafkaError::Stopped { signal, message } = error {
         return CliError::Stopped(signal, message);
     }
+    // The message with its causes (the operating system's error behind a broker failure).
     if error.is_bad_input() {
-        CliError::BadInput(error.to_string())
+        CliError::BadInput(error.full_message())
     } else {
-        CliError::Kafka(error.to_string())
+        CliError::Kafka(error.full_message())
     }
 }

@@ -125,9 +125,21 @@ impl KafkaClient {
             }
         }
         if client.any.is_none() {
-            return Err(KafkaError::Bootstrap {
-                bootstrap: bootstrap.to_string(),
-                reason: last.map(|e| e.to_string()).unwrap_or_default(),
+            return Err(match last {
+                Some(KafkaError::Broker {
+                    broker,
+                    reason,
+                    source,
+                }) => KafkaError::Bootstrap {
+                    bootstrap: bootstrap.to_string(),
+                    reason: format!("broker {broker}: {reason}"),
+                    source,
+                },
+                other => KafkaError::Bootstrap {
+                    bootstrap: bootstrap.to_string(),
+                    reason: other.map(|e| e.to_string()).unwrap_or_default(),
+                    source: None,
+                },
             });
         }
         // A listener of the wrong protocol often answers ApiVersions but closes on the next
@@ -140,9 +152,10 @@ impl KafkaClient {
         let first = client.metadata(Some(Vec::new()));
         client.retry = policy;
         first.map_err(|e| match e {
-            KafkaError::Broker { reason, .. } => KafkaError::Bootstrap {
+            KafkaError::Broker { reason, source, .. } => KafkaError::Bootstrap {
                 bootstrap: bootstrap.to_string(),
                 reason,
+                source,
             },
             other => other,
         })?;
@@ -306,6 +319,7 @@ impl KafkaClient {
                 Err(reason) => KafkaError::Broker {
                     broker: address.clone(),
                     reason: format!("request {} kept failing: {reason}", R::KEY),
+                    source: None,
                 },
             };
             match attempts.next_backoff() {
@@ -349,15 +363,17 @@ impl KafkaClient {
                         Err(KafkaError::Broker {
                             broker: broker.to_string(),
                             reason: "not in the cluster's metadata (down?)".into(),
+                            source: None,
                         }),
                     );
                 };
                 let result = self
                     .send_to_address(&address, resend, request)
                     .map_err(|e| match e {
-                        KafkaError::Broker { reason, .. } => KafkaError::Broker {
+                        KafkaError::Broker { reason, source, .. } => KafkaError::Broker {
                             broker: format!("{broker} ({address})"),
                             reason,
+                            source,
                         },
                         other => other,
                     });
@@ -394,6 +410,7 @@ impl KafkaClient {
                         Err(KafkaError::Bootstrap {
                             bootstrap: self.bootstrap.clone(),
                             reason: "no broker known".into(),
+                            source: None,
                         }),
                     ),
                 }
@@ -425,6 +442,7 @@ impl KafkaClient {
             return Err(KafkaError::Broker {
                 broker: address.to_string(),
                 reason: "connection vanished".into(),
+                source: None,
             });
         };
         let result = connection.send(request);

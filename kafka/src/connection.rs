@@ -58,10 +58,16 @@ impl Connection {
         let broker_error = |reason: String| KafkaError::Broker {
             broker: address.to_string(),
             reason,
+            source: None,
+        };
+        let io_error = |what: &str, e: std::io::Error| KafkaError::Broker {
+            broker: address.to_string(),
+            reason: what.to_string(),
+            source: Some(e),
         };
         let socket_addresses: Vec<_> = address
             .to_socket_addrs()
-            .map_err(|e| broker_error(format!("cannot resolve: {e}")))?
+            .map_err(|e| io_error("cannot resolve", e))?
             .collect();
         let mut last = None;
         let mut tcp = None;
@@ -74,16 +80,14 @@ impl Connection {
                 Err(e) => last = Some(e),
             }
         }
-        let tcp = tcp.ok_or_else(|| {
-            broker_error(match last {
-                Some(e) => format!("cannot connect: {e}"),
-                None => "resolves to no address".to_string(),
-            })
+        let tcp = tcp.ok_or_else(|| match last {
+            Some(e) => io_error("cannot connect", e),
+            None => broker_error("resolves to no address".to_string()),
         })?;
         tcp.set_read_timeout(Some(IO_TIMEOUT))
-            .map_err(|e| broker_error(e.to_string()))?;
+            .map_err(|e| io_error("socket timeout", e))?;
         tcp.set_write_timeout(Some(IO_TIMEOUT))
-            .map_err(|e| broker_error(e.to_string()))?;
+            .map_err(|e| io_error("socket timeout", e))?;
         let _ = tcp.set_nodelay(true);
         let stream: Box<dyn Stream> = if config.security_protocol.uses_tls() {
             let tls = crate::tls::rustls_config(config).map_err(|reason| KafkaError::Config {
@@ -135,6 +139,7 @@ impl Connection {
             return Err(KafkaError::Broker {
                 broker: self.address.clone(),
                 reason: format!("ApiVersions: {}", error_name(response.error_code)),
+                source: None,
             });
         }
         self.apis = BrokerApis::from_response(&response);
@@ -251,6 +256,12 @@ impl Connection {
         let io = |address: &str, what: &str, e: String| KafkaError::Broker {
             broker: address.to_string(),
             reason: format!("{what}: {e}"),
+            source: None,
+        };
+        let os = |address: &str, what: String, e: std::io::Error| KafkaError::Broker {
+            broker: address.to_string(),
+            reason: what,
+            source: Some(e),
         };
         self.went_out = false;
         self.correlation_id = self.correlation_id.wrapping_add(1);
@@ -265,6 +276,7 @@ impl Connection {
             .map_err(|e| KafkaError::Broker {
                 broker: self.address.clone(),
                 reason: format!("cannot encode request {}: {e}", R::KEY),
+                source: None,
             })?;
         let length = u32::try_from(body.len())
             .map_err(|_| io(&self.address, "send", "request too large".into()))?;
@@ -275,11 +287,11 @@ impl Connection {
         self.stream
             .write_all(&frame)
             .and_then(|()| self.stream.flush())
-            .map_err(|e| io(&self.address, "send", describe_write_error(e)))?;
+            .map_err(|e| os(&self.address, describe_write_error(&e), e))?;
         let mut length = [0u8; 4];
         self.stream
             .read_exact(&mut length)
-            .map_err(|e| io(&self.address, "receive", describe_read_error(e)))?;
+            .map_err(|e| read_error(&self.address, e))?;
         if length[0] == 0x15 && length[1] == 0x03 {
             return Err(io(
                 &self.address,
@@ -298,7 +310,7 @@ impl Connection {
         let mut buffer = vec![0u8; length];
         self.stream
             .read_exact(&mut buffer)
-            .map_err(|e| io(&self.address, "receive", describe_read_error(e)))?;
+            .map_err(|e| read_error(&self.address, e))?;
         let mut buffer = bytes::Bytes::from(buffer);
         let header_version = R::Response::header_version(version);
         let response_header = ResponseHeader::decode(&mut buffer, header_version)
@@ -322,25 +334,35 @@ impl Connection {
     }
 }
 
-fn describe_write_error(error: std::io::Error) -> String {
+/// What failed while sending, with a hint where the TLS error has a usual cause (the error's
+/// own text is its source).
+fn describe_write_error(error: &std::io::Error) -> String {
     let text = error.to_string();
     if text.contains("UnknownIssuer") {
-        format!(
-            "{text} (trust the broker's CA: ssl.truststore.location with ssl.truststore.type=PEM)"
-        )
+        "send (trust the broker's CA: ssl.truststore.location with ssl.truststore.type=PEM)".into()
     } else if text.contains("NotValidForName") {
-        format!("{text} (the broker's certificate does not name this address)")
+        "send (the broker's certificate does not name this address)".into()
     } else {
-        text
+        "send".into()
     }
 }
 
-fn describe_read_error(error: std::io::Error) -> String {
-    if error.kind() == std::io::ErrorKind::UnexpectedEof {
-        "connection closed by the broker (wrong security.protocol, or the broker went down?)"
-            .to_string()
+/// A failed read: a connection closed mid-answer is named as such (its usual causes said), any
+/// other error is kept as the source.
+fn read_error(address: &str, error: std::io::Error) -> KafkaError {
+    let (reason, source) = if error.kind() == std::io::ErrorKind::UnexpectedEof {
+        (
+            "receive: connection closed by the broker (wrong security.protocol, or the broker went down?)"
+                .to_string(),
+            None,
+        )
     } else {
-        error.to_string()
+        ("receive".to_string(), Some(error))
+    };
+    KafkaError::Broker {
+        broker: address.to_string(),
+        reason,
+        source,
     }
 }
 

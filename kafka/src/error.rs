@@ -20,6 +20,10 @@ pub enum KafkaError {
         bootstrap: String,
         /// The last failure.
         reason: String,
+        /// The operating system's error behind it, when there is one (its text is not repeated
+        /// in `reason`: print the chain, as [`KafkaError::full_message`] does).
+        #[source]
+        source: Option<std::io::Error>,
     },
     /// Authentication failed (wrong credentials, mechanism not enabled, TLS trust).
     #[error("broker {address}: authentication failed: {reason}")]
@@ -36,6 +40,10 @@ pub enum KafkaError {
         broker: String,
         /// What failed.
         reason: String,
+        /// The operating system's error behind it (connection refused, reset, timed out...),
+        /// when there is one; its text is not repeated in `reason`.
+        #[source]
+        source: Option<std::io::Error>,
     },
     /// Kafka answered a request with an error.
     #[error("{request}: {subject}: {code}{}", message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default())]
@@ -77,6 +85,19 @@ pub enum KafkaError {
 }
 
 impl KafkaError {
+    /// The message with its causes, `outer: cause: cause`, as the CLI prints it. `Display`
+    /// alone leaves out what [`std::error::Error::source`] returns.
+    pub fn full_message(&self) -> String {
+        let mut message = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(error) = cause {
+            message.push_str(": ");
+            message.push_str(&error.to_string());
+            cause = error.source();
+        }
+        message
+    }
+
     /// True when the error is the caller's input (address, credentials, config, plan): nothing
     /// was changed in Kafka.
     pub fn is_bad_input(&self) -> bool {
