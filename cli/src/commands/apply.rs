@@ -12,10 +12,8 @@ use kplace_kafka::apply::{
 use kplace_kafka::batching::Limits;
 use kplace_kafka::client::KafkaClient;
 use kplace_kafka::order::Order;
-use kplace_kafka::pace::PaceSettings;
 pub use kplace_kafka::plan_moves::moves_of_plan;
 use kplace_kafka::reassignment_json::{parse_reassignment_json, Move};
-use kplace_kafka::schedule::Schedule;
 use kplace_kafka::stop::Stop;
 use kplace_optimizer::plan::{Current, Plan};
 use kplace_placement::stages::is_step_toward;
@@ -156,26 +154,21 @@ fn parse_positive_duration(text: &str) -> Result<Duration, String> {
 impl BatchingArgs {
     /// The apply options these settings make; `stop` is set by the signal handlers.
     pub fn options(&self, wait: bool, stop: &Stop) -> ApplyOptions {
-        ApplyOptions {
-            throttle: self.throttle,
-            wait,
-            poll_interval: self.poll_interval,
-            timeout: self.timeout,
-            stall_timeout: self.stall_timeout,
-            stop: stop.clone(),
-            cancel_on_stop: self.cancel_on_stop,
-            pace: PaceSettings {
-                step: self.pace_step,
-            },
-            schedule: Schedule {
-                order: self.order,
-                stage_size: self.stage_size.unwrap_or(1) as usize,
-            },
-            ..ApplyOptions::new(Limits {
-                per_broker: self.max_moves_per_broker as usize,
-                cluster: self.max_moves as usize,
-            })
-        }
+        let mut options = ApplyOptions::new(Limits {
+            per_broker: self.max_moves_per_broker as usize,
+            cluster: self.max_moves as usize,
+        });
+        options.throttle = self.throttle;
+        options.wait = wait;
+        options.poll_interval = self.poll_interval;
+        options.timeout = self.timeout;
+        options.stall_timeout = self.stall_timeout;
+        options.stop = stop.clone();
+        options.cancel_on_stop = self.cancel_on_stop;
+        options.pace.step = self.pace_step;
+        options.schedule.order = self.order;
+        options.schedule.stage_size = self.stage_size.unwrap_or(1) as usize;
+        options
     }
 }
 
@@ -263,10 +256,22 @@ pub fn apply_with_progress(
     mode: ProgressMode,
 ) -> Result<ApplyReport, CliError> {
     let mut reporter = Reporter::new(mode, moves.len());
-    let result =
-        apply(client, moves, options, &mut |event| reporter.event(event)).map_err(kafka_error);
+    let result = apply(client, moves, options, &mut |event| reporter.event(event))
+        .map_err(kafka_error)
+        .map_err(with_rerun_hint);
     reporter.finish(&result);
     result
+}
+
+/// Kafka failing part-way (exit 4) says what to do next: the apply reads its state back from
+/// Kafka, so running it again continues wherever the failure struck (moves, throttles, leaders).
+fn with_rerun_hint(error: CliError) -> CliError {
+    match error {
+        CliError::Kafka(message) if !message.contains("re-run") => CliError::Kafka(format!(
+            "{message}; re-run the same apply to continue once the cluster answers (nothing done or in flight is redone)"
+        )),
+        other => other,
+    }
 }
 
 /// Prints the one-paragraph outcome of an apply.
