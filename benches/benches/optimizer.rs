@@ -55,14 +55,12 @@ fn optimizer(c: &mut Criterion) {
     }
     let grown_model = model_of(&grown);
     group.bench_function("scale_out_by_4_brokers", |b| {
-        let request = PlanRequest::new().with_operation(Operation {
-            add_brokers: new_ids.clone(),
-            ..Operation::default()
-        });
+        let request = PlanRequest::new()
+            .with_operation(Operation::default().with_add_brokers(new_ids.clone()));
         b.iter(|| make_plan(&grown_model, &request).expect("plan"))
     });
     group.bench_function("failure_analysis", |b| {
-        b.iter(|| analyze(&model, &model.current))
+        b.iter(|| analyze(&model, model.current()))
     });
     group.finish();
 }

@@ -32,8 +32,8 @@ fn placement(c: &mut Criterion) {
     group.bench_function("build_model", |b| {
         b.iter(|| ClusterModel::build(&snapshot, &policy, &ModelOptions::default()).expect("model"))
     });
-    group.bench_function("check", |b| b.iter(|| check(&model, &model.current)));
-    group.bench_function("repair", |b| b.iter(|| repair(&model, &model.current)));
+    group.bench_function("check", |b| b.iter(|| check(&model, model.current())));
+    group.bench_function("repair", |b| b.iter(|| repair(&model, model.current())));
     group.bench_function("assign_new_topic_1000_partitions", |b| {
         let request = AssignRequest::new("new", 1_000);
         b.iter(|| assign(&model, &request).expect("assign"))

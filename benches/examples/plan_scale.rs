@@ -55,10 +55,9 @@ fn workload(name: &str) -> Option<(Snapshot, Policy, PlanRequest)> {
                     ..template
                 });
             }
-            let request = PlanRequest::new().with_operation(Operation {
-                add_brokers: (first_new..first_new + 6).collect(),
-                ..Operation::default()
-            });
+            let request = PlanRequest::new().with_operation(
+                Operation::default().with_add_brokers((first_new..first_new + 6).collect()),
+            );
             Some((snapshot, stretch_policy(), request))
         }
         _ => None,
@@ -100,8 +99,8 @@ fn main() {
     let planned = start.elapsed() - built;
     println!(
         "workload {name}: {} brokers, {} partitions",
-        model.brokers.len(),
-        model.partitions.len()
+        model.brokers().len(),
+        model.partitions().len()
     );
     println!(
         "generate + model: {:.2} s, plan (all default goals): {:.2} s",

@@ -191,7 +191,7 @@ mod tests {
         assert_eq!(snapshot.brokers.iter().filter(|b| !b.alive).count(), 3);
         let model =
             ClusterModel::build(&snapshot, &stretch_policy(), &ModelOptions::default()).unwrap();
-        let mut broken: Vec<u32> = check(&model, &model.current)
+        let mut broken: Vec<u32> = check(&model, model.current())
             .iter()
             .map(|v| v.partition)
             .collect();

@@ -26,10 +26,8 @@ fn cluster() -> Snapshot {
 fn drain(snapshot: &Snapshot, only_required_moves: bool) -> Plan {
     let options = ModelOptions::excluding(REMOVED.to_vec());
     let model = ClusterModel::build(snapshot, &stretch_policy(), &options).expect("model");
-    let request = PlanRequest::new().with_operation(Operation {
-        only_required_moves,
-        ..Operation::default()
-    });
+    let request = PlanRequest::new()
+        .with_operation(Operation::default().with_only_required_moves(only_required_moves));
     let plan = make_plan(&model, &request).expect("drain plan");
     for goal in plan.goals.iter().filter(|g| g.hard) {
         assert!(

@@ -60,19 +60,19 @@ impl GoalArgs {
     }
 
     fn unchecked_config(&self) -> GoalConfig {
-        GoalConfig {
-            disk_capacity_threshold: self.disk_capacity_threshold,
-            network_in_capacity_threshold: self.network_in_capacity_threshold,
-            network_out_capacity_threshold: self.network_out_capacity_threshold,
-            cpu_capacity_threshold: self.cpu_capacity_threshold,
-            max_replicas_per_broker: self.max_replicas_per_broker,
-            replica_balance_threshold: self.replica_balance_threshold,
-            topic_balance_threshold: self.topic_balance_threshold,
-            topic_balance_min_gap: self.topic_balance_min_gap,
-            topic_balance_max_gap: self.topic_balance_max_gap,
-            resource_balance_threshold: self.resource_balance_threshold,
-            leader_balance_threshold: self.leader_balance_threshold,
-        }
+        let mut config = GoalConfig::default();
+        config.disk_capacity_threshold = self.disk_capacity_threshold;
+        config.network_in_capacity_threshold = self.network_in_capacity_threshold;
+        config.network_out_capacity_threshold = self.network_out_capacity_threshold;
+        config.cpu_capacity_threshold = self.cpu_capacity_threshold;
+        config.max_replicas_per_broker = self.max_replicas_per_broker;
+        config.replica_balance_threshold = self.replica_balance_threshold;
+        config.topic_balance_threshold = self.topic_balance_threshold;
+        config.topic_balance_min_gap = self.topic_balance_min_gap;
+        config.topic_balance_max_gap = self.topic_balance_max_gap;
+        config.resource_balance_threshold = self.resource_balance_threshold;
+        config.leader_balance_threshold = self.leader_balance_threshold;
+        config
     }
 }
 

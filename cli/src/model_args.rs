@@ -141,8 +141,8 @@ pub fn model_error(error: &ModelError, snapshot: &Path, policy: &Path) -> CliErr
 /// `ClusterModel::build`): what is planned, checked or analysed is the placement Kafka is moving
 /// to, and `apply` refuses to move those partitions elsewhere until their move is done.
 fn note_in_flight(model: &ClusterModel) {
-    let in_flight: Vec<String> = (0..model.partitions.len())
-        .filter(|&p| model.partitions[p].in_flight)
+    let in_flight: Vec<String> = (0..model.partitions().len())
+        .filter(|&p| model.partitions()[p].in_flight)
         .map(|p| model.partition_name(p as u32))
         .collect();
     if in_flight.is_empty() {

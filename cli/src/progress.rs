@@ -121,6 +121,8 @@ impl Reporter {
             ApplyEvent::Elected(partitions) => {
                 tracing::info!(partitions = partitions.len(), "preferred leaders elected");
             }
+            // An event this display does not know yet (ApplyEvent is non-exhaustive).
+            _ => {}
         }
     }
 
@@ -259,6 +261,8 @@ pub fn json_event(event: &ApplyEvent) -> Option<Value> {
             "event": "elected",
             "partitions": partitions.iter().map(|(t, p)| json!({"topic": t, "partition": p})).collect::<Vec<_>>(),
         }),
+        // An event without a JSON form yet (ApplyEvent is non-exhaustive).
+        _ => return None,
     })
 }
 
@@ -269,22 +273,22 @@ mod tests {
     use kplace_kafka::pace::PaceChange;
 
     fn figures() -> Figures {
-        Figures {
-            elapsed_seconds: 4.0,
-            done: 3,
-            in_flight: 2,
-            waiting: 5,
-            total: 10,
-            copied_bytes: 12 << 20,
-            total_bytes: 40 << 20,
-            rate_bytes_per_second: Some(1 << 20),
-            eta_seconds: Some(28),
-            slowest_broker: Some(4),
-            slowest_broker_remaining_bytes: 8 << 20,
-            per_broker_limit: 5,
-            cluster_limit: 100,
-            holding: true,
-        }
+        let mut f = Figures::default();
+        f.elapsed_seconds = 4.0;
+        f.done = 3;
+        f.in_flight = 2;
+        f.waiting = 5;
+        f.total = 10;
+        f.copied_bytes = 12 << 20;
+        f.total_bytes = 40 << 20;
+        f.rate_bytes_per_second = Some(1 << 20);
+        f.eta_seconds = Some(28);
+        f.slowest_broker = Some(4);
+        f.slowest_broker_remaining_bytes = 8 << 20;
+        f.per_broker_limit = 5;
+        f.cluster_limit = 100;
+        f.holding = true;
+        f
     }
 
     #[test]
@@ -309,18 +313,18 @@ mod tests {
         assert_eq!(value["done"], 3);
         assert_eq!(value["total_bytes"], 40 << 20);
         assert_eq!(value["eta_seconds"], 28);
-        let pace = json_event(&ApplyEvent::Pace(PaceChange {
-            from: Limits {
+        let pace = json_event(&ApplyEvent::Pace(PaceChange::new(
+            Limits {
                 per_broker: 4,
                 cluster: 8,
             },
-            to: Limits {
+            Limits {
                 per_broker: 2,
                 cluster: 4,
             },
-            holding: true,
-            reason: "1 partitions under min ISR (t-0)".into(),
-        }))
+            true,
+            "1 partitions under min ISR (t-0)",
+        )))
         .expect("a pace event");
         assert_eq!(pace["event"], "pace");
         assert_eq!(pace["to"]["cluster"], 4);
@@ -336,18 +340,15 @@ mod tests {
 
     #[test]
     fn a_round_event_names_the_round_its_status_and_its_moves() {
-        let report = RoundReport {
-            status: kplace_kafka::heal::Status::Partial,
-            violations: 2,
-            moves: vec![kplace_kafka::reassignment_json::Move {
-                topic: "t".into(),
-                partition: 3,
-                target: vec![1, 2, 5],
-            }],
-            applied: 1,
-            reason: Some("capped at 1 move".into()),
-            plan: None,
-        };
+        let mut report = RoundReport::new(kplace_kafka::heal::Status::Partial);
+        report.violations = 2;
+        report.moves = vec![kplace_kafka::reassignment_json::Move {
+            topic: "t".into(),
+            partition: 3,
+            target: vec![1, 2, 5],
+        }];
+        report.applied = 1;
+        report.reason = Some("capped at 1 move".into());
         let value = round_event(7, &report);
         assert_eq!(value["event"], "round");
         assert_eq!(value["round"], 7);

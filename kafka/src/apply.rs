@@ -45,6 +45,7 @@ pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// How an apply runs.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApplyOptions {
     /// Concurrency limits.
     pub limits: Limits,
@@ -105,6 +106,7 @@ pub enum MoveState {
 
 /// Progress reported to the caller while applying.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ApplyEvent {
     /// Moves were submitted to Kafka.
     Submitted(Vec<Move>),
@@ -139,6 +141,7 @@ pub enum ApplyEvent {
 
 /// The outcome of an apply.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApplyReport {
     /// All moves.
     pub total: usize,

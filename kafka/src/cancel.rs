@@ -13,6 +13,7 @@ use crate::throttle;
 
 /// What a cancel did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CancelReport {
     /// Partitions whose reassignment was cancelled.
     pub cancelled: Vec<(String, i32)>,

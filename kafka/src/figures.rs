@@ -20,7 +20,8 @@ use crate::eta::RateEstimator;
 pub type Key = (String, i32);
 
 /// One look's figures, as the progress display and `--progress json` show them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Figures {
     /// Seconds since the first look of this apply.
     pub elapsed_seconds: f64,

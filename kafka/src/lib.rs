@@ -37,19 +37,24 @@ pub use apply::{
     apply, ApplyEvent, ApplyOptions, ApplyReport, MoveState, PartitionFailure,
     DEFAULT_STALL_TIMEOUT,
 };
+pub use batching::Limits;
 pub use cancel::{cancel, CancelReport, ThrottleRemoval};
 pub use client::KafkaClient;
 pub use cluster_admin::ClusterAdmin;
 pub use error::{KafkaError, Result};
+pub use figures::Figures;
 pub use heal::{
     HealCluster, HealError, HealRound, Healer, InMemory, RoundReport, StateStore, Status,
     DEFAULT_DEAD_BROKER_GRACE, DEFAULT_MAX_MOVES_PER_ROUND,
 };
+pub use order::Order;
+pub use pace::{PaceChange, PaceSettings};
 pub use progress::{reassignment_progress, ReassignmentProgress};
 pub use properties::{
     read_client_config, ClientConfig, Credentials, Pem, SaslMechanism, SecurityProtocol,
 };
 pub use reassignment_json::Move;
+pub use schedule::Schedule;
 pub use snapshot::take_snapshot;
 pub use stop::Stop;
 

@@ -22,6 +22,7 @@ use kplace_placement::urgency::Urgency;
 
 /// How pending moves are ordered (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Order {
     /// Urgency classes, then smallest first, round-robin over brokers.
     #[default]

@@ -23,6 +23,7 @@ pub const DEFAULT_PACE_STEP: Duration = Duration::from_secs(30);
 
 /// How the pace adapts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PaceSettings {
     /// Time of health before each step up; time of trouble before each further halving.
     pub step: Duration,
@@ -99,6 +100,7 @@ impl Health {
 
 /// One change of pace and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PaceChange {
     /// Limits before.
     pub from: Limits,
@@ -108,6 +110,18 @@ pub struct PaceChange {
     pub holding: bool,
     /// Why, in words (see [`Health::reason`]).
     pub reason: String,
+}
+
+impl PaceChange {
+    /// A change from `from` to `to`, holding new submissions or not, for `reason`.
+    pub fn new(from: Limits, to: Limits, holding: bool, reason: impl Into<String>) -> Self {
+        PaceChange {
+            from,
+            to,
+            holding,
+            reason: reason.into(),
+        }
+    }
 }
 
 /// The AIMD controller. See the module docs.

@@ -12,6 +12,7 @@ use crate::order::{arrange, Candidate, Order};
 
 /// How moves are scheduled: the order and the stage size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Schedule {
     /// The order pending moves are offered in.
     pub order: Order,

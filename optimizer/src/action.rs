@@ -6,6 +6,7 @@ use kplace_placement::model::{BrokerIdx, PartitionIdx, Replicas};
 
 /// One change to the cluster that a goal proposes and every earlier goal must accept.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Action {
     /// Make `leader`, already a replica, the preferred leader (first in the list).
     Lead {

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 /// What one failure scenario does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Scenario {
     /// `zone=az1`, `broker=7`, or `zone=az1+broker=7`.
     pub scenario: String,
@@ -42,6 +43,7 @@ pub struct Scenario {
 /// with its worst additional broker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FailureAnalysis {
     /// The scenarios.
     pub scenarios: Vec<Scenario>,
@@ -70,7 +72,7 @@ impl Tally {
 
 /// The `min.insync.replicas` that applies to a partition.
 pub fn min_isr(model: &ClusterModel, partition: PartitionIdx) -> u32 {
-    let topic = &model.topics[model.partitions[partition as usize].topic as usize];
+    let topic = &model.topics()[model.partitions()[partition as usize].topic as usize];
     model.rules()[topic.rule as usize]
         .min_insync_replicas
         .or(topic.min_insync_replicas)
@@ -97,8 +99,8 @@ struct Counters {
 
 impl Counters {
     fn new(model: &ClusterModel, labels: &[LabelIdx]) -> Self {
-        let brokers = model.brokers.len();
-        let per_value = |l: &LabelIdx| model.labels.value_count(*l);
+        let brokers = model.brokers().len();
+        let per_value = |l: &LabelIdx| model.labels().value_count(*l);
         Counters {
             untouched: vec![Tally::default(); labels.len()],
             untouched_broker_delta: vec![vec![Tally::default(); brokers]; labels.len()],
@@ -154,7 +156,7 @@ impl Counters {
             .iter()
             .copied()
             .filter(|&b| {
-                model.brokers[b as usize].alive && holds_committed(model, partition, replicas, b)
+                model.brokers()[b as usize].alive && holds_committed(model, partition, replicas, b)
             })
             .collect();
         let alive = live.len() as u32;
@@ -175,7 +177,7 @@ impl Counters {
             }
             let mut values: Vec<(ValueIdx, u32)> = Vec::new();
             for &b in &live {
-                if let Some(v) = model.brokers[b as usize].label(label) {
+                if let Some(v) = model.brokers()[b as usize].label(label) {
                     match values.iter_mut().find(|(x, _)| *x == v) {
                         Some((_, n)) => *n += 1,
                         None => values.push((v, 1)),
@@ -191,7 +193,7 @@ impl Counters {
                 for &b in &live {
                     // The right delta for losing b on top of this domain, minus the assumed one.
                     let mut correct = Tally::default();
-                    if model.brokers[b as usize].label(label) != Some(value) {
+                    if model.brokers()[b as usize].label(label) != Some(value) {
                         correct = Tally::of(remaining - 1, min_isr);
                         correct.add(state, -1);
                     }
@@ -236,23 +238,23 @@ pub fn analyze(model: &ClusterModel, assignment: &[Replicas]) -> FailureAnalysis
         )
         .reduce(|| Counters::new(model, &labels), Counters::merge);
 
-    let live_brokers: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
-        .filter(|&b| model.brokers[b as usize].alive)
+    let live_brokers: Vec<BrokerIdx> = (0..model.brokers().len() as BrokerIdx)
+        .filter(|&b| model.brokers()[b as usize].alive)
         .collect();
-    let id = |b: BrokerIdx| model.brokers[b as usize].id;
+    let id = |b: BrokerIdx| model.brokers()[b as usize].id;
     let in_domain = |b: BrokerIdx, label: LabelIdx, value: ValueIdx| {
-        model.brokers[b as usize].label(label) == Some(value)
+        model.brokers()[b as usize].label(label) == Some(value)
     };
     let mut scenarios = Vec::new();
     let mut worst_cases = Vec::new();
     for (position, &label) in labels.iter().enumerate() {
-        for value in 0..model.labels.value_count(label) as ValueIdx {
+        for value in 0..model.labels().value_count(label) as ValueIdx {
             let lost: Vec<i32> = live_brokers
                 .iter()
                 .filter(|&&b| in_domain(b, label, value))
                 .map(|&b| id(b))
                 .collect();
-            let name = model.labels.domain_name(label, value);
+            let name = model.labels().domain_name(label, value);
             scenarios.push(scenario(
                 name.clone(),
                 "domain",
@@ -323,12 +325,12 @@ mod tests {
     /// Counts a scenario by brute force: every partition, every replica.
     fn brute(model: &ClusterModel, lost: &[i32]) -> (u64, u64) {
         let (mut offline, mut under) = (0, 0);
-        for (p, replicas) in model.current.iter().enumerate() {
-            let partition = &model.partitions[p];
+        for (p, replicas) in model.current().iter().enumerate() {
+            let partition = &model.partitions()[p];
             let remaining = replicas
                 .iter()
                 .filter(|&&b| {
-                    let broker = &model.brokers[b as usize];
+                    let broker = &model.brokers()[b as usize];
                     broker.alive
                         && !lost.contains(&broker.id)
                         && (partition.isr.contains(&b) || partition.elr.contains(&b))
@@ -344,7 +346,7 @@ mod tests {
     #[test]
     fn every_scenario_matches_brute_force() {
         let model = stretch();
-        let analysis = analyze(&model, &model.current);
+        let analysis = analyze(&model, model.current());
         assert!(analysis.scenarios.iter().any(|s| s.scenario == "zone=az1"));
         assert!(analysis
             .scenarios
@@ -365,7 +367,7 @@ mod tests {
     #[test]
     fn worst_broker_is_the_worst() {
         let model = stretch();
-        let analysis = analyze(&model, &model.current);
+        let analysis = analyze(&model, model.current());
         for s in analysis
             .scenarios
             .iter()
@@ -378,7 +380,7 @@ mod tests {
                 .find(|d| d.scenario == domain)
                 .unwrap();
             let best = model
-                .brokers
+                .brokers()
                 .iter()
                 .filter(|b| b.alive && !base.lost_brokers.contains(&b.id))
                 .map(|b| {
@@ -410,7 +412,7 @@ mod tests {
         for s in zones {
             assert_eq!(s.writes_blocked_partitions, 0, "{}", s.scenario);
         }
-        let before = analyze(&model, &model.current);
+        let before = analyze(&model, model.current());
         let az1 = |a: &FailureAnalysis| {
             a.scenarios
                 .iter()
@@ -466,7 +468,7 @@ mod tests {
     fn only_in_sync_survivors_count_and_eligible_leader_replicas_do() {
         // Broker 3 is out of sync: losing broker 1 leaves one in-sync copy, below min ISR 2.
         let model = three_brokers(&[1, 2], None);
-        let analysis = analyze(&model, &model.current);
+        let analysis = analyze(&model, model.current());
         assert_eq!(broker_scenario(&analysis, 1), (0, 1));
         assert_eq!(
             broker_scenario(&analysis, 3),
@@ -475,10 +477,16 @@ mod tests {
         );
         // With ISR {1} alone, losing broker 1 leaves no copy that can be elected cleanly.
         let model = three_brokers(&[1], None);
-        assert_eq!(broker_scenario(&analyze(&model, &model.current), 1), (1, 0));
+        assert_eq!(
+            broker_scenario(&analyze(&model, model.current()), 1),
+            (1, 0)
+        );
         // Broker 2 an eligible leader replica (KIP-966): it holds every committed record.
         let model = three_brokers(&[1], Some(vec![2]));
-        assert_eq!(broker_scenario(&analyze(&model, &model.current), 1), (0, 1));
+        assert_eq!(
+            broker_scenario(&analyze(&model, model.current()), 1),
+            (0, 1)
+        );
         // After a plan that changes the broker set every target replica is in sync.
         let model = three_brokers(&[1], None);
         let moved = vec![vec![0, 1, 3]];

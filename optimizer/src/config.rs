@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The thresholds the goals use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct GoalConfig {
     /// `capacity`: the share of disk capacity a broker may use.
     pub disk_capacity_threshold: f64,

@@ -86,7 +86,7 @@ pub fn optimize(
 ) -> Result<Optimized, HardGoalFailure> {
     optimize_observed(
         model,
-        model.current.clone(),
+        model.current().clone(),
         goals,
         limits,
         &mut |_, _, _| {},
@@ -107,7 +107,7 @@ pub fn optimize_observed(
     limits: &Limits,
     observe: &mut Observer<'_>,
 ) -> Result<Optimized, HardGoalFailure> {
-    let before: Vec<GoalState> = evaluate(model, model.current.clone(), &mut goals, limits)
+    let before: Vec<GoalState> = evaluate(model, model.current().clone(), &mut goals, limits)
         .into_iter()
         .map(|(_, _, s)| s)
         .collect();

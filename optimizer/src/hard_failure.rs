@@ -86,7 +86,7 @@ impl HardGoalFailure {
                 for e in excesses.iter().take(NAMED) {
                     lines.push(format!(
                         "  broker {}: {} {:.0} over its limit {:.0}",
-                        model.brokers[e.broker as usize].id,
+                        model.brokers()[e.broker as usize].id,
                         e.resource.name(),
                         e.load,
                         e.limit

@@ -57,6 +57,7 @@ pub use plan::{
 };
 pub use planner::{make_plan, PlanError, PlanRequest};
 pub use resource::Resource;
+pub use skipped::Skipped;
 pub use state::{ClusterState, ListChange, Proposal};
 
 #[doc(hidden)]

@@ -58,6 +58,7 @@ pub struct Limits {
 
 /// The operation as ids and names, before it is resolved against a model.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Operation {
     /// `--add-brokers`: new brokers; balancing moves go only onto them.
     pub add_brokers: Vec<BrokerId>,
@@ -71,13 +72,43 @@ pub struct Operation {
     pub only_required_moves: bool,
 }
 
+impl Operation {
+    /// Adds brokers (`--add-brokers`): balancing moves go only onto them.
+    #[must_use]
+    pub fn with_add_brokers(mut self, brokers: Vec<BrokerId>) -> Operation {
+        self.add_brokers = brokers;
+        self
+    }
+
+    /// Moves leadership off these brokers (`--demote-brokers`).
+    #[must_use]
+    pub fn with_demote_brokers(mut self, brokers: Vec<BrokerId>) -> Operation {
+        self.demote_brokers = brokers;
+        self
+    }
+
+    /// Leaves topics whose whole name matches this regex alone (`--excluded-topics`).
+    #[must_use]
+    pub fn with_excluded_topics(mut self, pattern: Option<String>) -> Operation {
+        self.excluded_topics = pattern;
+        self
+    }
+
+    /// Moves only what the operation requires ([`Operation::only_required_moves`]).
+    #[must_use]
+    pub fn with_only_required_moves(mut self, only: bool) -> Operation {
+        self.only_required_moves = only;
+        self
+    }
+}
+
 impl Limits {
     /// No restriction at all.
     pub fn none(model: &ClusterModel) -> Limits {
         Limits {
-            frozen: vec![false; model.partitions.len()],
+            frozen: vec![false; model.partitions().len()],
             destinations: None,
-            demoted: vec![false; model.brokers.len()],
+            demoted: vec![false; model.brokers().len()],
             soft_copies: true,
         }
     }
@@ -92,10 +123,10 @@ impl Limits {
                 .ok_or(LimitsError::UnknownBroker { flag, broker: id })
         };
         if !operation.add_brokers.is_empty() {
-            let mut mask = vec![false; model.brokers.len()];
+            let mut mask = vec![false; model.brokers().len()];
             for &id in &operation.add_brokers {
                 let b = index("--add-brokers", id)? as usize;
-                let broker = &model.brokers[b];
+                let broker = &model.brokers()[b];
                 let reason = if !broker.alive {
                     Some("is down")
                 } else if broker.excluded {
@@ -122,8 +153,8 @@ impl Limits {
                 pattern: e.pattern,
                 message: e.message,
             })?;
-            for (partition, p) in model.partitions.iter().enumerate() {
-                limits.frozen[partition] = regex.is_match(&model.topics[p.topic as usize].name);
+            for (partition, p) in model.partitions().iter().enumerate() {
+                limits.frozen[partition] = regex.is_match(&model.topics()[p.topic as usize].name);
             }
         }
         Ok(limits)
@@ -131,7 +162,7 @@ impl Limits {
 
     /// Whether balancing may copy a replica onto `broker`.
     pub fn may_receive(&self, model: &ClusterModel, broker: BrokerIdx) -> bool {
-        model.brokers[broker as usize].eligible()
+        model.brokers()[broker as usize].eligible()
             && self
                 .destinations
                 .as_ref()

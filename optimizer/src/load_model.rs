@@ -46,7 +46,7 @@ impl BrokerStats {
     }
 
     fn shift(&mut self, model: &ClusterModel, partition: PartitionIdx, leader: bool, sign: f64) {
-        let p = &model.partitions[partition as usize];
+        let p = &model.partitions()[partition as usize];
         self.disk += sign * p.size as f64;
         self.network_in += sign * p.load.network_in;
         if leader {
@@ -60,7 +60,7 @@ impl BrokerStats {
 
 /// Load of every broker under an assignment, indexed by [`BrokerIdx`].
 pub fn broker_stats(model: &ClusterModel, assignment: &[Replicas]) -> Vec<BrokerStats> {
-    let mut stats = vec![BrokerStats::default(); model.brokers.len()];
+    let mut stats = vec![BrokerStats::default(); model.brokers().len()];
     for (index, replicas) in assignment.iter().enumerate() {
         let partition = index as PartitionIdx;
         let leader = leader_of(model, partition, replicas);
@@ -80,5 +80,5 @@ pub fn bytes_to_move(
     new: &[BrokerIdx],
 ) -> u64 {
     let added = new.iter().filter(|b| !old.contains(b)).count() as u64;
-    added * model.partitions[partition as usize].size
+    added * model.partitions()[partition as usize].size
 }

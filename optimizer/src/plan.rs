@@ -58,12 +58,30 @@ pub struct Plan {
 
 /// The inputs of a plan besides the snapshot.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanInputs {
     /// The policy the plan meets.
     pub policy: kplace_placement::policy::Policy,
     /// Brokers kept free of replicas (`--exclude-brokers`, `--remove-brokers`).
     #[serde(default)]
     pub excluded_brokers: Vec<BrokerId>,
+}
+
+impl PlanInputs {
+    /// Inputs with this policy and no broker kept free.
+    pub fn new(policy: kplace_placement::policy::Policy) -> PlanInputs {
+        PlanInputs {
+            policy,
+            excluded_brokers: Vec::new(),
+        }
+    }
+
+    /// Keeps these brokers free of replicas (`--exclude-brokers`, `--remove-brokers`).
+    #[must_use]
+    pub fn with_excluded_brokers(mut self, brokers: Vec<BrokerId>) -> PlanInputs {
+        self.excluded_brokers = brokers;
+        self
+    }
 }
 
 /// A plan that does not fit the cluster it is applied to.
@@ -320,8 +338,8 @@ impl Plan {
                 continue;
             }
             let partition = index as PartitionIdx;
-            let p = &model.partitions[index];
-            let id = |b: u32| model.brokers[b as usize].id;
+            let p = &model.partitions()[index];
+            let id = |b: u32| model.brokers()[b as usize].id;
             let old_leader = leader_of(model, partition, old).map(id);
             let new_leader = new.first().copied().map(id);
             let bytes = bytes_to_move(model, partition, old, new);
@@ -330,7 +348,7 @@ impl Plan {
             totals.leader_moves += u64::from(old_leader != new_leader);
             totals.bytes_to_move += bytes;
             partitions.push(PartitionChange {
-                topic: model.topics[p.topic as usize].name.clone(),
+                topic: model.topics()[p.topic as usize].name.clone(),
                 partition: p.number,
                 old_replicas: model.broker_ids(old),
                 new_replicas: model.broker_ids(new),
@@ -343,7 +361,7 @@ impl Plan {
         let stats_before = broker_stats(model, before);
         let stats_after = broker_stats(model, after);
         let brokers = model
-            .brokers
+            .brokers()
             .iter()
             .enumerate()
             .map(|(index, broker)| BrokerChange {
@@ -357,8 +375,8 @@ impl Plan {
                         value.map(|v| {
                             let label = label as u32;
                             (
-                                model.labels.label_name(label).to_string(),
-                                model.labels.value_name(label, v).to_string(),
+                                model.labels().label_name(label).to_string(),
+                                model.labels().value_name(label, v).to_string(),
                             )
                         })
                     })
@@ -389,7 +407,7 @@ impl Plan {
         if self.version != PLAN_VERSION {
             return Err(PlanMismatch::Version(self.version));
         }
-        let mut after = model.current.clone();
+        let mut after = model.current().clone();
         for change in &self.partitions {
             let name = || format!("{}-{}", change.topic, change.partition);
             let partition = model

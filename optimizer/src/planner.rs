@@ -212,14 +212,14 @@ pub fn make_plan(model: &ClusterModel, request: &PlanRequest) -> Result<Plan, Pl
     let start = if request.exact {
         solve_exact(model, &limits, &request.config)?.assignment
     } else {
-        model.current.clone()
+        model.current().clone()
     };
     let mut optimized = optimize_observed(model, start, goals, &limits, &mut |_, _, _| {})
         .map_err(PlanError::HardGoal)?;
     let after = &optimized.assignment;
     let inputs = BoundInputs::new(
         model,
-        &model.current,
+        model.current(),
         after,
         &request.config,
         &limits.demoted,
@@ -231,7 +231,7 @@ pub fn make_plan(model: &ClusterModel, request: &PlanRequest) -> Result<Plan, Pl
     }
     let bounds = move_bound(
         model,
-        &model.current,
+        model.current(),
         after,
         &optimized.goals,
         &request.config,
@@ -239,7 +239,7 @@ pub fn make_plan(model: &ClusterModel, request: &PlanRequest) -> Result<Plan, Pl
     let mut plan = Plan::build(
         model,
         request.inputs.clone(),
-        &model.current,
+        model.current(),
         after,
         optimized.goals,
     );

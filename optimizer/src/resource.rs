@@ -59,7 +59,7 @@ impl Resource {
 
     /// What one replica of `partition` adds to a broker, as leader or follower.
     pub fn replica_load(self, model: &ClusterModel, partition: PartitionIdx, leader: bool) -> f64 {
-        let p = &model.partitions[partition as usize];
+        let p = &model.partitions()[partition as usize];
         match self {
             Resource::Replicas => 1.0,
             Resource::Leaders => f64::from(u8::from(leader)),

@@ -64,12 +64,12 @@ pub struct ClusterState<'m> {
 impl<'m> ClusterState<'m> {
     /// The state of `assignment` (indexed like the model's partitions).
     pub fn new(model: &'m ClusterModel, assignment: Assignment) -> Self {
-        let brokers = model.brokers.len();
+        let brokers = model.brokers().len();
         let mut state = ClusterState {
             model,
             leaders: vec![None; assignment.len()],
             stats: vec![BrokerStats::default(); brokers],
-            topic_counts: vec![0; model.topics.len() * brokers],
+            topic_counts: vec![0; model.topics().len() * brokers],
             changed: vec![false; assignment.len()],
             copies: 0,
             copied_bytes: 0,
@@ -80,7 +80,7 @@ impl<'m> ClusterState<'m> {
             state.leaders[partition as usize] = leader;
             let replicas = std::mem::take(&mut state.assignment[partition as usize]);
             state.count(partition, &replicas, leader, true);
-            state.changed[partition as usize] = replicas != model.current[partition as usize];
+            state.changed[partition as usize] = replicas != model.current()[partition as usize];
             state.tally(partition, &replicas, true);
             state.assignment[partition as usize] = replicas;
         }
@@ -95,9 +95,9 @@ impl<'m> ClusterState<'m> {
 
     /// Adds (or removes) the copies `replicas` of `partition` make to the running totals.
     fn tally(&mut self, partition: PartitionIdx, replicas: &[BrokerIdx], add: bool) {
-        let current = &self.model.current[partition as usize];
+        let current = &self.model.current()[partition as usize];
         let new = replicas.iter().filter(|b| !current.contains(b)).count() as u64;
-        let bytes = new * self.model.partitions[partition as usize].size;
+        let bytes = new * self.model.partitions()[partition as usize].size;
         if add {
             self.copies += new;
             self.copied_bytes += bytes;
@@ -134,7 +134,7 @@ impl<'m> ClusterState<'m> {
 
     /// Replicas of `topic` on broker `broker`.
     pub fn topic_count(&self, topic: TopicIdx, broker: BrokerIdx) -> u32 {
-        self.topic_counts[topic as usize * self.model.brokers.len() + broker as usize]
+        self.topic_counts[topic as usize * self.model.brokers().len() + broker as usize]
     }
 
     /// Whether the plan so far changes `partition`'s replica list.
@@ -147,7 +147,7 @@ impl<'m> ClusterState<'m> {
     pub fn is_new_copy(&self, partition: PartitionIdx, b: BrokerIdx) -> bool {
         let index = partition as usize;
         if self.changed[index] {
-            !self.model.current[index].contains(&b)
+            !self.model.current()[index].contains(&b)
         } else {
             !self.assignment[index].contains(&b)
         }
@@ -163,7 +163,7 @@ impl<'m> ClusterState<'m> {
 
     /// Per broker, the partitions it holds a replica of, ascending.
     pub fn hosted(&self) -> Vec<Vec<PartitionIdx>> {
-        let mut hosted = vec![Vec::new(); self.model.brokers.len()];
+        let mut hosted = vec![Vec::new(); self.model.brokers().len()];
         for (partition, replicas) in self.assignment.iter().enumerate() {
             for &b in replicas {
                 hosted[b as usize].push(partition as PartitionIdx);
@@ -234,7 +234,7 @@ impl<'m> ClusterState<'m> {
                 self.tally(change.partition, &change.old, false);
                 self.tally(change.partition, &change.new, true);
             }
-            self.changed[index] = change.new != self.model.current[index];
+            self.changed[index] = change.new != self.model.current()[index];
             self.assignment[index] = change.new.clone();
             self.leaders[index] = change.new_leader;
         }
@@ -252,8 +252,8 @@ impl<'m> ClusterState<'m> {
         leader: Option<BrokerIdx>,
         add: bool,
     ) {
-        let brokers = self.model.brokers.len();
-        let topic = self.model.partitions[partition as usize].topic as usize;
+        let brokers = self.model.brokers().len();
+        let topic = self.model.partitions()[partition as usize].topic as usize;
         for &b in replicas {
             let stats = &mut self.stats[b as usize];
             let slot = &mut self.topic_counts[topic * brokers + b as usize];

@@ -44,7 +44,7 @@ fn disk_ratio(model: &ClusterModel, assignment: &[Vec<BrokerIdx>]) -> f64 {
 /// The highest broker load of `resource` over the mean over eligible brokers.
 fn ratio(model: &ClusterModel, assignment: &[Vec<BrokerIdx>], resource: Resource) -> f64 {
     let stats = broker_stats(model, assignment);
-    let eligible = model.brokers.iter().filter(|b| b.eligible()).count().max(1);
+    let eligible = model.eligible_broker_count();
     let total: f64 = stats.iter().map(|s| resource.of(s)).sum();
     let max = stats.iter().map(|s| resource.of(s)).fold(0.0, f64::max);
     if total > 0.0 {
@@ -81,13 +81,11 @@ proptest! {
         // Ask the MILP for a placement whose fullest broker holds one replica fewer than the
         // bound: it must not find one.
         let replicas = bound_of(&plan, "replica-balance");
-        let eligible = model.brokers.iter().filter(|b| b.eligible()).count().max(1) as f64;
+        let eligible = model.eligible_broker_count() as f64;
         let total: f64 = after.iter().map(|r| r.len() as f64).sum();
         let mean = total / eligible;
-        let config = GoalConfig {
-            replica_balance_threshold: ((replicas - 1.0) / mean - 1.0).max(0.0),
-            ..GoalConfig::default()
-        };
+        let mut config = GoalConfig::default();
+        config.replica_balance_threshold = ((replicas - 1.0) / mean - 1.0).max(0.0);
         let Ok(exact) = solve_exact(&model, &Limits::none(&model), &config) else {
             return Ok(());
         };
@@ -149,17 +147,15 @@ proptest! {
         let bound = bound_of(&plan, "leader-balance");
         prop_assert!(most_leaders(&model, &after) >= bound);
         let leaders = after.iter().filter(|r| !r.is_empty()).count() as f64;
-        let eligible = model.brokers.iter().filter(|b| b.eligible()).count().max(1) as f64;
+        let eligible = model.eligible_broker_count() as f64;
         let mean = leaders / eligible;
         if bound - 1.0 <= mean {
             return Ok(()); // the mean alone gives the bound
         }
-        let config = GoalConfig {
-            replica_balance_threshold: 10.0,
-            resource_balance_threshold: 10.0,
-            leader_balance_threshold: (bound - 1.5) / mean - 1.0,
-            ..GoalConfig::default()
-        };
+        let mut config = GoalConfig::default();
+        config.replica_balance_threshold = 10.0;
+        config.resource_balance_threshold = 10.0;
+        config.leader_balance_threshold = (bound - 1.5) / mean - 1.0;
         let Ok(exact) = solve_exact(&model, &Limits::none(&model), &config) else {
             return Ok(());
         };
@@ -241,12 +237,10 @@ fn the_leader_bound_counts_who_may_lead() {
         bound.after >= 3.0,
         "the plan never leads below it: {bound:?}"
     );
-    let config = GoalConfig {
-        replica_balance_threshold: 10.0,
-        resource_balance_threshold: 10.0,
-        leader_balance_threshold: 0.0,
-        ..GoalConfig::default()
-    };
+    let mut config = GoalConfig::default();
+    config.replica_balance_threshold = 10.0;
+    config.resource_balance_threshold = 10.0;
+    config.leader_balance_threshold = 0.0;
     let exact = solve_exact(&model, &Limits::none(&model), &config).expect("hard goals hold");
     assert_ne!(exact.met, MetBounds::EveryBand);
     assert!(most_leaders(&model, &exact.assignment) >= 3.0);

@@ -62,7 +62,7 @@ fn instance(seed: u64, per_cell: usize, partitions: usize) -> Snapshot {
 
 fn moves(model: &ClusterModel, after: &[Vec<u32>]) -> usize {
     model
-        .current
+        .current()
         .iter()
         .zip(after)
         .map(|(old, new)| new.iter().filter(|b| !old.contains(b)).count())
@@ -177,7 +177,7 @@ fn exact_placement_meets_capacity_and_every_band_under_real_loads() {
         let solved = solve_exact(&model, &limits, &GoalConfig::default()).expect("exact placement");
         let exact = solved.assignment;
         let mut goals = goals_by_name(&modelled_goals(), &GoalConfig::default()).expect("goals");
-        let before = evaluate(&model, model.current.clone(), &mut goals, &limits);
+        let before = evaluate(&model, model.current().clone(), &mut goals, &limits);
         assert!(
             !before[1].2.satisfied,
             "seed {seed}: the instance starts over capacity"
@@ -229,12 +229,12 @@ fn exact_placement_meets_capacity_and_every_band_under_real_loads() {
 /// Bytes the placement `after` copies.
 fn bytes(model: &ClusterModel, after: &[Vec<u32>]) -> u64 {
     model
-        .current
+        .current()
         .iter()
         .zip(after)
         .enumerate()
         .map(|(index, (old, new))| {
-            new.iter().filter(|b| !old.contains(b)).count() as u64 * model.partitions[index].size
+            new.iter().filter(|b| !old.contains(b)).count() as u64 * model.partitions()[index].size
         })
         .sum()
 }

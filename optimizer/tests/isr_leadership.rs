@@ -63,16 +63,16 @@ fn out_of_sync_leaders(model: &ClusterModel, after: &[Vec<BrokerIdx>]) -> Vec<St
         .enumerate()
         .filter(|(p, replicas)| {
             let p = *p as PartitionIdx;
-            **replicas != model.current[p as usize] && keeps_current_set(model, p, replicas)
+            **replicas != model.current()[p as usize] && keeps_current_set(model, p, replicas)
         })
         .filter_map(|(p, replicas)| {
-            let partition = &model.partitions[p];
+            let partition = &model.partitions()[p];
             let first = replicas[0];
-            let fine = model.brokers[first as usize].alive && partition.isr.contains(&first);
+            let fine = model.brokers()[first as usize].alive && partition.isr.contains(&first);
             (!fine).then(|| {
                 format!(
                     "partition {p}: {:?} -> {:?}, ISR {:?}",
-                    model.broker_ids(&model.current[p]),
+                    model.broker_ids(&model.current()[p]),
                     model.broker_ids(replicas),
                     model.broker_ids(&partition.isr)
                 )
@@ -103,10 +103,7 @@ proptest! {
         let request = match which {
             0 => PlanRequest::default(),
             1 => PlanRequest::new().with_goals(goals(&["spread", "capacity", "domain-survival", "leader-balance", "leader-preference"])),
-            _ => PlanRequest::new().with_operation(Operation {
-                demote_brokers: vec![alive[pick.index(alive.len())]],
-                ..Operation::default()
-            }),
+            _ => PlanRequest::new().with_operation(Operation::default().with_demote_brokers(vec![alive[pick.index(alive.len())]])),
         };
         let plan = make_plan(&model, &request).expect("a plan");
         let after = plan.apply_to(&model).expect("plan fits its model");
@@ -128,20 +125,20 @@ proptest! {
         let demoted = model.broker(id).expect("in the model");
         let request = PlanRequest::new()
             .with_goals(goals(&["spread", "capacity", "domain-survival"]))
-            .with_operation(Operation { demote_brokers: vec![id], ..Operation::default() });
+            .with_operation(Operation::default().with_demote_brokers(vec![id]));
         let plan = make_plan(&model, &request).expect("a plan");
         let after = plan.apply_to(&model).expect("plan fits its model");
         prop_assert!(out_of_sync_leaders(&model, &after).is_empty());
         for (p, replicas) in after.iter().enumerate() {
-            let partition = &model.partitions[p];
-            let led_by_demoted = if *replicas == model.current[p] {
+            let partition = &model.partitions()[p];
+            let led_by_demoted = if *replicas == model.current()[p] {
                 partition.leader == Some(demoted)
             } else {
                 replicas[0] == demoted
             };
             if led_by_demoted && keeps_current_set(&model, p as PartitionIdx, replicas) {
                 let other = replicas.iter().any(|&b| {
-                    b != demoted && model.brokers[b as usize].alive && partition.isr.contains(&b)
+                    b != demoted && model.brokers()[b as usize].alive && partition.isr.contains(&b)
                 });
                 prop_assert!(!other, "partition {p}: still led by demoted broker {id} although an in-sync replica could lead: {:?} ISR {:?}",
                     model.broker_ids(replicas), model.broker_ids(&partition.isr));

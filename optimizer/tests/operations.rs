@@ -83,7 +83,7 @@ fn request(goals: &[&str], operation: Operation) -> PlanRequest {
 
 /// Per partition: how it breaks its rule under `assignment`.
 fn violations_in(model: &ClusterModel, assignment: &[Vec<BrokerIdx>]) -> Vec<Vec<ViolationKind>> {
-    let mut out = vec![Vec::new(); model.partitions.len()];
+    let mut out = vec![Vec::new(); model.partitions().len()];
     for v in check(model, assignment) {
         out[v.partition as usize].push(v.kind);
     }
@@ -92,7 +92,7 @@ fn violations_in(model: &ClusterModel, assignment: &[Vec<BrokerIdx>]) -> Vec<Vec
 
 /// Per partition: how it breaks its rule in the snapshot.
 fn violations(model: &ClusterModel) -> Vec<Vec<ViolationKind>> {
-    violations_in(model, &model.current)
+    violations_in(model, model.current())
 }
 
 /// Per partition: whether it breaks its rule under `assignment`.
@@ -105,7 +105,7 @@ fn broken_in(model: &ClusterModel, assignment: &[Vec<BrokerIdx>]) -> Vec<bool> {
 
 /// Per partition: whether it breaks its rule in the snapshot.
 fn broken(model: &ClusterModel) -> Vec<bool> {
-    broken_in(model, &model.current)
+    broken_in(model, model.current())
 }
 
 /// Whether losing one value of a label the partition's rule must survive leaves it fewer than
@@ -117,10 +117,10 @@ fn breaks_survival(model: &ClusterModel, p: PartitionIdx, replicas: &[BrokerIdx]
     };
     rule.survive.iter().any(|&label| {
         replicas.iter().any(|&lost| {
-            let value = model.brokers[lost as usize].label(label);
+            let value = model.brokers()[lost as usize].label(label);
             let left = replicas
                 .iter()
-                .filter(|&&b| model.brokers[b as usize].label(label) != value)
+                .filter(|&&b| model.brokers()[b as usize].label(label) != value)
                 .count();
             (left as u32) < min_isr
         })
@@ -142,7 +142,7 @@ fn about_the_broker(kind: &ViolationKind) -> bool {
 fn on_ineligible(model: &ClusterModel, replicas: &[BrokerIdx]) -> bool {
     replicas
         .iter()
-        .any(|&b| !model.brokers[b as usize].eligible())
+        .any(|&b| !model.brokers()[b as usize].eligible())
 }
 
 /// The hard goals the plan reports unmet after it, with their examples.
@@ -163,11 +163,11 @@ fn meeting_hard_goals(model: &ClusterModel, plan: &Plan) -> Vec<Vec<BrokerIdx>> 
 
 /// Eligible brokers other than `b` with exactly `b`'s labels (its cell under every rule).
 fn cellmates(model: &ClusterModel, b: BrokerIdx) -> Vec<BrokerIdx> {
-    (0..model.brokers.len() as BrokerIdx)
+    (0..model.brokers().len() as BrokerIdx)
         .filter(|&c| {
             c != b
-                && model.brokers[c as usize].eligible()
-                && model.brokers[c as usize].labels == model.brokers[b as usize].labels
+                && model.brokers()[c as usize].eligible()
+                && model.brokers()[c as usize].labels == model.brokers()[b as usize].labels
         })
         .collect()
 }
@@ -186,11 +186,12 @@ fn replaceable_in_their_cells(model: &ClusterModel, before: &[BrokerIdx]) -> boo
     let ineligible: Vec<BrokerIdx> = before
         .iter()
         .copied()
-        .filter(|&b| !model.brokers[b as usize].eligible())
+        .filter(|&b| !model.brokers()[b as usize].eligible())
         .collect();
     ineligible.iter().all(|&d| {
-        let same =
-            |b: &&BrokerIdx| model.brokers[**b as usize].labels == model.brokers[d as usize].labels;
+        let same = |b: &&BrokerIdx| {
+            model.brokers()[**b as usize].labels == model.brokers()[d as usize].labels
+        };
         room(model, d, before).len() >= ineligible.iter().filter(same).count()
     })
 }
@@ -214,7 +215,7 @@ fn name(model: &ClusterModel, p: usize) -> String {
 
 /// `zone/cluster` of broker `b`, for messages and cluster tests.
 fn rack(model: &ClusterModel, b: BrokerIdx) -> String {
-    model.brokers[b as usize].rack.clone().unwrap_or_default()
+    model.brokers()[b as usize].rack.clone().unwrap_or_default()
 }
 
 /// Alive brokers of a snapshot, by id.
@@ -262,7 +263,7 @@ fn drained(
             prop_assert!(
                 cellmates(model, removed).is_empty(),
                 "removing broker {} failed ({}) although its cell has eligible brokers {:?}: {:?}",
-                model.brokers[removed as usize].id,
+                model.brokers()[removed as usize].id,
                 failure.goal(),
                 model.broker_ids(&cellmates(model, removed)),
                 failure
@@ -299,7 +300,7 @@ fn strays(
 ) -> Vec<String> {
     let mut out = Vec::new();
     for (p, replicas) in after.iter().enumerate() {
-        let before = &model.current[p];
+        let before = &model.current()[p];
         if skip[p] || !before.contains(&gone) {
             continue;
         }
@@ -311,7 +312,7 @@ fn strays(
                 name(model, p),
                 model.broker_ids(before),
                 model.broker_ids(replicas),
-                model.brokers[gone as usize].id,
+                model.brokers()[gone as usize].id,
                 rack(model, gone),
                 model.broker_ids(&room)
             ));
@@ -360,7 +361,7 @@ fn removing(snapshot: &Snapshot, pick: Index) -> (ClusterModel, BrokerIdx) {
 fn over_capacity(model: &ClusterModel, stats: &[BrokerStats]) -> Vec<bool> {
     let config = GoalConfig::default();
     model
-        .brokers
+        .brokers()
         .iter()
         .zip(stats)
         .map(|(broker, stats)| {
@@ -384,19 +385,19 @@ proptest! {
         let (snapshot, added) = with_new_brokers(&snapshot, &cells);
         let model = model(&snapshot);
         let broken = broken(&model);
-        let operation = Operation { add_brokers: added.clone(), ..Operation::default() };
+        let operation = Operation::default().with_add_brokers(added.clone());
         let plan = make_plan(&model, &request(&[], operation)).expect("a scale-out plan");
         prop_assert!(unmet_hard_goals(&plan).is_empty(), "{:?}", unmet_hard_goals(&plan));
         let after = plan.apply_to(&model).expect("plan fits its model");
         for (p, replicas) in after.iter().enumerate().filter(|(p, _)| !broken[*p]) {
-            for b in copies(&model.current[p], replicas) {
+            for b in copies(&model.current()[p], replicas) {
                 prop_assert!(
-                    added.contains(&model.brokers[b as usize].id),
+                    added.contains(&model.brokers()[b as usize].id),
                     "{}: {:?} -> {:?} copies onto broker {}, not an added one {:?}",
                     name(&model, p),
-                    model.broker_ids(&model.current[p]),
+                    model.broker_ids(&model.current()[p]),
                     model.broker_ids(replicas),
-                    model.brokers[b as usize].id,
+                    model.brokers()[b as usize].id,
                     added
                 );
             }
@@ -419,7 +420,7 @@ proptest! {
         let plan = make_plan(&model, &request(&HARD_GOALS, Operation::default()));
         let Some(after) = drained(&model, removed, plan)? else { return Ok(()) };
         for (p, replicas) in after.iter().enumerate().filter(|(p, _)| !broken_before[*p]) {
-            let before = &model.current[p];
+            let before = &model.current()[p];
             if !before.contains(&removed) {
                 prop_assert_eq!(before, replicas, "{} was valid and not on the removed broker",
                     name(&model, p));
@@ -464,13 +465,13 @@ proptest! {
         let model = model(&snapshot);
         let demoted = model.broker(id).expect("demoted broker is in the model");
         let broken = broken(&model);
-        let operation = Operation { demote_brokers: vec![id], ..Operation::default() };
+        let operation = Operation::default().with_demote_brokers(vec![id]);
         let goals: &[&str] = if default_goals { &[] } else { &LEADERSHIP_GOALS };
         let plan = make_plan(&model, &request(goals, operation)).expect("a demotion plan");
         prop_assert!(unmet_hard_goals(&plan).is_empty(), "{:?}", unmet_hard_goals(&plan));
         let after = plan.apply_to(&model).expect("plan fits its model");
         for (p, replicas) in after.iter().enumerate() {
-            let before = &model.current[p];
+            let before = &model.current()[p];
             if !default_goals && !broken[p] {
                 prop_assert_eq!(set(before), set(replicas), "{}: replicas moved by a demotion",
                     name(&model, p));
@@ -478,13 +479,13 @@ proptest! {
             let leader = leader_of(&model, p as PartitionIdx, replicas);
             let others = replicas
                 .iter()
-                .any(|&b| b != demoted && model.brokers[b as usize].eligible());
+                .any(|&b| b != demoted && model.brokers()[b as usize].eligible());
             prop_assert!(
                 leader != Some(demoted) || !others,
                 "{}: {:?} (led by {:?}) -> {:?}: still led by demoted broker {}",
                 name(&model, p),
                 model.broker_ids(before),
-                model.partitions[p].leader.map(|l| model.brokers[l as usize].id),
+                model.partitions()[p].leader.map(|l| model.brokers()[l as usize].id),
                 model.broker_ids(replicas),
                 id
             );
@@ -510,7 +511,7 @@ proptest! {
             let model = model_with(&snapshot, &options);
             move |spec: &PartitionSpec| {
                 let p = model.partition_index(&spec.topic, spec.partition).expect("partition");
-                let replicas = &model.current[p as usize];
+                let replicas = &model.current()[p as usize];
                 spec.topic == topic && breaks_survival(&model, p, replicas) && !on_ineligible(&model, replicas)
             }
         };
@@ -518,10 +519,7 @@ proptest! {
         let model = model_with(&snapshot, &options);
         let Some(t) = model.topic(topic) else { return Ok(()) };
         let violations = violations(&model);
-        let operation = Operation {
-            excluded_topics: Some(regex::escape(topic)),
-            ..Operation::default()
-        };
+        let operation = Operation::default().with_excluded_topics(Some(regex::escape(topic)));
         let plan = make_plan(&model, &request(&[], operation));
         let after = match removed.first() {
             Some(&id) => {
@@ -536,9 +534,9 @@ proptest! {
             }
         };
         let broken_after = broken_in(&model, &after);
-        for &p in &model.topics[t as usize].partitions {
+        for &p in &model.topics()[t as usize].partitions {
             let p = p as usize;
-            let (before, replicas) = (&model.current[p], &after[p]);
+            let (before, replicas) = (&model.current()[p], &after[p]);
             if !on_ineligible(&model, before) {
                 prop_assert_eq!(before, replicas, "{} is excluded", name(&model, p));
                 continue;
@@ -546,7 +544,7 @@ proptest! {
             prop_assert!(!broken_after[p], "{}: {:?} -> {:?} is still broken",
                 name(&model, p), model.broker_ids(before), model.broker_ids(replicas));
             if violations[p].iter().all(about_the_broker) && replaceable_in_their_cells(&model, before) {
-                for b in before.iter().filter(|&&b| model.brokers[b as usize].eligible()) {
+                for b in before.iter().filter(|&&b| model.brokers()[b as usize].eligible()) {
                     prop_assert!(replicas.contains(b), "{}: {:?} -> {:?} dropped an eligible replica",
                         name(&model, p), model.broker_ids(before), model.broker_ids(replicas));
                 }
@@ -565,14 +563,11 @@ fn excluded_partitions_that_break_survival_do_not_fail_the_plan() {
     // events-0-0 entirely in az1: breaks the spread and survival of a zone loss.
     snapshot.partitions[0].replicas = vec![1, 2, 3];
     let model = model(&snapshot);
-    let operation = Operation {
-        excluded_topics: Some("events-0".into()),
-        ..Operation::default()
-    };
+    let operation = Operation::default().with_excluded_topics(Some("events-0".into()));
     let plan = make_plan(&model, &request(&[], operation))
         .unwrap_or_else(|e| panic!("excluding events-0: {e}"));
     let after = plan.apply_to(&model).expect("plan fits its model");
-    assert_eq!(after[0], model.current[0], "events-0-0 is excluded");
+    assert_eq!(after[0], model.current()[0], "events-0-0 is excluded");
 }
 
 /// `--add-brokers` on a valid, balanced cluster (180 replicas on 12 brokers): the two new brokers
@@ -582,10 +577,7 @@ fn added_brokers_take_their_share_and_nothing_else_receives() {
     let (snapshot, added) = with_new_brokers(&spread_cluster(13, 2, 60, GB), &[0, 3]);
     let model = model(&snapshot);
     assert!(!broken(&model).contains(&true), "the cluster starts valid");
-    let operation = Operation {
-        add_brokers: added.clone(),
-        ..Operation::default()
-    };
+    let operation = Operation::default().with_add_brokers(added.clone());
     let plan = make_plan(&model, &request(&[], operation)).expect("a scale-out plan");
     let after = meeting_hard_goals(&model, &plan);
     let ids: Vec<BrokerIdx> = added
@@ -593,12 +585,12 @@ fn added_brokers_take_their_share_and_nothing_else_receives() {
         .map(|&id| model.broker(id).expect("added"))
         .collect();
     for (p, replicas) in after.iter().enumerate() {
-        let new = copies(&model.current[p], replicas);
+        let new = copies(&model.current()[p], replicas);
         assert!(
             new.iter().all(|b| ids.contains(b)),
             "{}: {:?} -> {:?}",
             name(&model, p),
-            model.broker_ids(&model.current[p]),
+            model.broker_ids(&model.current()[p]),
             model.broker_ids(replicas)
         );
     }
@@ -639,7 +631,7 @@ fn a_broker_over_its_disk_threshold_is_brought_under_it_or_the_plan_fails() {
     }
     let model = model(&snapshot);
     let one = model.broker(1).expect("broker 1") as usize;
-    assert!(over_capacity(&model, &broker_stats(&model, &model.current))[one]);
+    assert!(over_capacity(&model, &broker_stats(&model, model.current()))[one]);
     let plan = make_plan(&model, &PlanRequest::default()).expect("the disk fits");
     let after = broker_stats(&model, &meeting_hard_goals(&model, &plan));
     assert!(after[one].disk <= 80.0 * GB as f64, "{:?}", after[one]);
@@ -695,7 +687,7 @@ fn misled(model: &ClusterModel, after: &[Vec<BrokerIdx>]) -> Vec<(usize, BrokerI
 #[test]
 fn partitions_are_led_from_k8s_a_as_far_as_leader_balance_allows() {
     let model = led_from_k8s_b();
-    let before = misled(&model, &model.current);
+    let before = misled(&model, model.current());
     let plan = make_plan(&model, &PlanRequest::default()).expect("a plan");
     let after = meeting_hard_goals(&model, &plan);
     let stats = broker_stats(&model, &after);
@@ -755,7 +747,7 @@ fn a_dead_brokers_replicas_are_re_placed() {
     snapshot.brokers[2].alive = false;
     let model = model(&snapshot);
     let dead = model.broker(3).expect("broker 3");
-    assert!(model.current.iter().any(|r| r.contains(&dead)));
+    assert!(model.current().iter().any(|r| r.contains(&dead)));
     let plan = make_plan(&model, &PlanRequest::default()).expect("a plan");
     let after = meeting_hard_goals(&model, &plan);
     for (p, replicas) in after.iter().enumerate() {
@@ -785,7 +777,7 @@ fn draining_a_fixture_broker_keeps_its_replicas_in_its_cell() {
     };
     let whole = build(Vec::new());
     let broken = broken(&whole);
-    let over = over_capacity(&whole, &broker_stats(&whole, &whole.current));
+    let over = over_capacity(&whole, &broker_stats(&whole, whole.current()));
     let mut failures = Vec::new();
     for id in alive(&snapshot) {
         let model = build(vec![id]);
@@ -799,7 +791,7 @@ fn draining_a_fixture_broker_keeps_its_replicas_in_its_cell() {
         );
         let after = plan.apply_to(&model).expect("plan fits its model");
         for (p, replicas) in after.iter().enumerate() {
-            let before = &model.current[p];
+            let before = &model.current()[p];
             assert!(
                 !replicas.contains(&removed),
                 "removing {id}: {}",

@@ -25,7 +25,7 @@ proptest! {
         let goals = goals_by_name(&names(), &Default::default()).expect("known goals");
         let mut last: Vec<Option<(bool, f64)>> = vec![None; goals.len()];
         let mut failures: Vec<String> = Vec::new();
-        let _ = optimize_observed(&model, model.current.clone(), goals, &limits, &mut |index, state, goals| {
+        let _ = optimize_observed(&model, model.current().clone(), goals, &limits, &mut |index, state, goals| {
             for (j, goal) in goals.iter().enumerate().take(index) {
                 let Some((was_satisfied, was_score)) = last[j] else { continue };
                 let now = goal.state(state);

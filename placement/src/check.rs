@@ -10,6 +10,7 @@ use crate::rules::Rule;
 
 /// One way a partition breaks its rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ViolationKind {
     /// A replica sits on a broker whose rack does not match `rack_pattern`
     /// (`unmatched_brokers: ineligible`).

@@ -37,6 +37,7 @@ impl std::error::Error for Infeasibility {}
 
 /// The reason a rule cannot be met.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InfeasibleReason {
     /// No eligible broker carries a label the rule spreads over.
     LabelMissing {

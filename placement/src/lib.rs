@@ -24,9 +24,9 @@
 //!   "partitions": [{"topic": "events", "partition": 0, "replicas": [1, 2]}]}"#, "snapshot.json")?;
 //! let policy = parse_policy("rules: [{topics: '.*', spread: {rack: even}}]", "policy.yaml")?;
 //! let model = ClusterModel::build(&snapshot, &policy, &ModelOptions::default())?;
-//! assert!(!check(&model, &model.current).is_empty()); // both replicas in rack a
-//! let outcome = repair(&model, &model.current);
-//! let mut after = model.current.clone();
+//! assert!(!check(&model, model.current()).is_empty()); // both replicas in rack a
+//! let outcome = repair(&model, model.current());
+//! let mut after = model.current().clone();
 //! for (partition, replicas) in outcome.changes {
 //!     after[partition as usize] = replicas;
 //! }
@@ -52,11 +52,13 @@ pub use model::{
 pub use model_error::{ErrorSource, ModelError};
 pub use parse::{parse_json, parse_policy, parse_snapshot, ParseError};
 pub use policy::{OnDomainOutage, Policy, RuleSpec, Spread, UnmatchedBrokers};
+pub use reassignment::{ReassignmentEntry, ReassignmentFile};
 pub use repair::{repair, RepairOutcome};
 pub use snapshot::{
     BrokerId, BrokerSpec, Capacity, InFlightReassignment, Load, PartitionSpec, Snapshot, TopicSpec,
     NO_LEADER,
 };
+pub use snapshot_load::{LoadMethod, LoadSource, SampledRates};
 
 #[doc(hidden)]
 pub mod assign;

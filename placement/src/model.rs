@@ -20,6 +20,7 @@ use crate::snapshot::{
     BrokerId, BrokerSpec, Capacity, InFlightReassignment, Load, PartitionSpec, Snapshot, TopicSpec,
 };
 use crate::snapshot_check::check_snapshot;
+use crate::snapshot_load::LoadSource;
 use crate::topic_regex::names_explicitly;
 
 /// Dense index of a broker in [`ClusterModel::brokers`].
@@ -126,28 +127,69 @@ pub struct Partition {
 /// A snapshot and a policy, compiled.
 #[derive(Debug, Clone)]
 pub struct ClusterModel {
-    /// Brokers by dense index.
-    pub brokers: Vec<Broker>,
-    /// Labels and values.
-    pub labels: LabelTable,
+    /// Brokers by dense index (read through [`ClusterModel::brokers`]).
+    pub(crate) brokers: Vec<Broker>,
+    /// Labels and values (read through [`ClusterModel::labels`]).
+    pub(crate) labels: LabelTable,
     /// Compiled rules, in policy order (derived: read through [`ClusterModel::rules`]).
     pub(crate) rules: Vec<Rule>,
     /// Per rule: the brokers eligible for it, grouped into cells (derived: read through
     /// [`ClusterModel::cell_spaces`]).
     pub(crate) cell_spaces: Vec<CellSpace>,
-    /// Topics by dense index.
-    pub topics: Vec<Topic>,
-    /// Partitions by dense index.
-    pub partitions: Vec<Partition>,
-    /// Current replica lists, indexed like `partitions`.
-    pub current: Assignment,
-    /// How the snapshot's partition loads were obtained (its `load_source`).
-    pub load_source: Option<crate::snapshot_load::LoadSource>,
+    /// Topics by dense index (read through [`ClusterModel::topics`]).
+    pub(crate) topics: Vec<Topic>,
+    /// Partitions by dense index (read through [`ClusterModel::partitions`]).
+    pub(crate) partitions: Vec<Partition>,
+    /// Current replica lists, indexed like `partitions` (read through
+    /// [`ClusterModel::current`]).
+    pub(crate) current: Assignment,
+    /// How the snapshot's partition loads were obtained (read through
+    /// [`ClusterModel::load_source`]).
+    pub(crate) load_source: Option<LoadSource>,
     broker_index: BrokerIds,
     topic_index: FxHashMap<String, TopicIdx>,
 }
 
 impl ClusterModel {
+    /// Brokers by dense index ([`BrokerIdx`]), in ascending id order. The model is read-only
+    /// once built: its indexes (id to index, topic name to index) stay true because nothing
+    /// outside the crate can change what they index.
+    pub fn brokers(&self) -> &[Broker] {
+        &self.brokers
+    }
+
+    /// How many brokers may hold replicas ([`Broker::eligible`]), at least 1: the divisor of
+    /// every per-broker mean.
+    pub fn eligible_broker_count(&self) -> usize {
+        self.brokers.iter().filter(|b| b.eligible()).count().max(1)
+    }
+
+    /// The labels brokers carry and their values.
+    pub fn labels(&self) -> &LabelTable {
+        &self.labels
+    }
+
+    /// Topics by dense index ([`TopicIdx`]).
+    pub fn topics(&self) -> &[Topic] {
+        &self.topics
+    }
+
+    /// Partitions by dense index ([`PartitionIdx`]).
+    pub fn partitions(&self) -> &[Partition] {
+        &self.partitions
+    }
+
+    /// The current replica lists, indexed like [`ClusterModel::partitions`]; a partition with a
+    /// reassignment in flight is at its target (see [`ClusterModel::build`]).
+    pub fn current(&self) -> &Assignment {
+        &self.current
+    }
+
+    /// How the snapshot's partition loads were obtained (its `load_source`), when it says.
+    pub fn load_source(&self) -> Option<&LoadSource> {
+        self.load_source.as_ref()
+    }
+
     /// The compiled rules, in policy order, then the implicit rule for topics no rule matches.
     pub fn rules(&self) -> &[Rule] {
         &self.rules

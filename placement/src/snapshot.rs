@@ -5,6 +5,7 @@
 //! Every other field has a default. Unknown fields are rejected so that a typo such as `replica`
 //! cannot pass silently.
 
+use crate::snapshot_load::LoadSource;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -34,7 +35,7 @@ pub struct Snapshot {
     pub reassignments: Vec<InFlightReassignment>,
     /// How the partitions' loads were obtained (optional; absent: as given by the file's writer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub load_source: Option<crate::snapshot_load::LoadSource>,
+    pub load_source: Option<LoadSource>,
 }
 
 /// One broker. Its `Default` is alive, as in the file format.

@@ -81,9 +81,9 @@ proptest! {
             let mut zones = BTreeMap::new();
             let mut clusters = BTreeMap::new();
             for &b in r {
-                let broker = &model.brokers[model.broker(b).unwrap() as usize];
-                let zone = model.labels.label("zone").unwrap();
-                let cluster = model.labels.label("cluster").unwrap();
+                let broker = &model.brokers()[model.broker(b).unwrap() as usize];
+                let zone = model.labels().label("zone").unwrap();
+                let cluster = model.labels().label("cluster").unwrap();
                 *zones.entry(broker.label(zone)).or_insert(0) += 1;
                 *clusters.entry(broker.label(cluster)).or_insert(0) += 1;
             }

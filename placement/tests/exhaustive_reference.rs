@@ -108,15 +108,15 @@ proptest! {
             return Ok(());
         }
         let model = model(brokers, partitions, &policy);
-        let outcome = repair(&model, &model.current);
+        let outcome = repair(&model, model.current());
         let infeasible: Vec<u32> = outcome.infeasible.iter().flat_map(|(_, ps)| ps.iter().copied()).collect();
-        let mut after = model.current.clone();
+        let mut after = model.current().clone();
         for (p, replicas) in &outcome.changes {
             after[*p as usize] = replicas.clone();
         }
-        for p in 0..model.partitions.len() as u32 {
-            let current_ids = model.broker_ids(&model.current[p as usize]);
-            let r = model.target_replication_factor(p, &model.current[p as usize]);
+        for p in 0..model.partitions().len() as u32 {
+            let current_ids = model.broker_ids(&model.current()[p as usize]);
+            let r = model.target_replication_factor(p, &model.current()[p as usize]);
             let reference = min_moves_by_contract(&specs, &policy, r, &current_ids);
             prop_assert_eq!(reference, min_moves(&model, p), "the crate's own checker agrees with the contract");
             if infeasible.contains(&p) {
@@ -127,7 +127,7 @@ proptest! {
             let placed = &after[p as usize];
             prop_assert!(valid(&model, p, placed), "partition {p}: {placed:?} is not valid");
             prop_assert!(valid_by_contract(&specs, &policy, r, &model.broker_ids(placed)), "partition {p}: {placed:?} breaks the contract");
-            let moved = placed.iter().filter(|b| !model.current[p as usize].contains(b)).count();
+            let moved = placed.iter().filter(|b| !model.current()[p as usize].contains(b)).count();
             prop_assert_eq!(moved, expected, "partition {} moved {} replicas, minimum is {}", p, moved, expected);
         }
         // Idempotence: repairing the repaired assignment changes nothing.

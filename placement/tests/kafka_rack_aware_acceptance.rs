@@ -35,7 +35,7 @@ fn assign_topic(model: &ClusterModel, partitions: u32, rf: u32) -> Vec<Vec<i32>>
 }
 
 fn rack_of(model: &ClusterModel, id: i32) -> String {
-    model.brokers[model.broker(id).unwrap() as usize]
+    model.brokers()[model.broker(id).unwrap() as usize]
         .rack
         .clone()
         .unwrap()
@@ -44,7 +44,7 @@ fn rack_of(model: &ClusterModel, id: i32) -> String {
 /// Checks Kafka's promises and kplace's stronger ones for an assignment.
 fn assert_rack_aware(model: &ClusterModel, assignment: &[Vec<i32>], rf: usize) {
     let racks: BTreeSet<String> = model
-        .brokers
+        .brokers()
         .iter()
         .filter_map(|b| b.rack.clone())
         .collect();
@@ -245,7 +245,7 @@ fn stretch_cluster_repairs_zone_only_placement_with_three_moves() {
     // Legacy zone-only placement: 2 per zone, all 6 in k8s-a (brokers 1,2 | 5,6 | 9,10 are k8s-a).
     let partitions = vec![partition("payments", 0, &[1, 5, 9, 2, 6, 10])];
     let model = model(stretch_brokers(2), partitions, &stretch_policy());
-    let outcome = repair(&model, &model.current);
+    let outcome = repair(&model, model.current());
     assert!(outcome.infeasible.is_empty());
     let (_, replicas) = &outcome.changes[0];
     let ids = model.broker_ids(replicas);
@@ -265,7 +265,7 @@ fn dead_broker_replica_moves_to_its_cell_neighbour() {
     brokers[2].alive = false;
     let partitions = vec![partition("payments", 0, &[1, 3, 5, 7, 9, 11])];
     let model = model(brokers, partitions, &stretch_policy());
-    let outcome = repair(&model, &model.current);
+    let outcome = repair(&model, model.current());
     let ids = model.broker_ids(&outcome.changes[0].1);
     assert_eq!(ids, vec![1, 5, 7, 9, 11, 4]);
 }
@@ -281,7 +281,7 @@ fn zone_outage_is_explained() {
     }
     let partitions = vec![partition("payments", 0, &[1, 3, 5, 7, 9, 11])];
     let model = model(brokers, partitions, &stretch_policy());
-    let outcome = repair(&model, &model.current);
+    let outcome = repair(&model, model.current());
     assert_eq!(
         outcome.infeasible.len(),
         0,

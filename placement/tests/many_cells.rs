@@ -31,7 +31,7 @@ fn six_hundred_racks_repair_and_assign() {
         .collect();
     let policy = policy(Some(3), &[("zone", Spread::Even), ("rack", Spread::Even)]);
     let model = model(brokers, partitions, &policy);
-    let outcome = repair(&model, &model.current);
+    let outcome = repair(&model, model.current());
     assert!(outcome.infeasible.is_empty());
     assert_eq!(
         outcome.changes.len(),
@@ -42,7 +42,7 @@ fn six_hundred_racks_repair_and_assign() {
         assert!(valid(&model, *p, replicas), "{replicas:?}");
         let kept = replicas
             .iter()
-            .filter(|b| model.current[*p as usize].contains(b))
+            .filter(|b| model.current()[*p as usize].contains(b))
             .count();
         assert_eq!(kept, 2, "one move each");
     }

@@ -120,7 +120,7 @@ fn mutate(text: &str, mutations: &[Mutation]) -> Vec<u8> {
 /// Builds and checks a model when both inputs parse: the model refuses or works, never panics.
 fn build_and_check(snapshot: &Snapshot, policy: &Policy) {
     if let Ok(model) = ClusterModel::build(snapshot, policy, &ModelOptions::default()) {
-        let _ = check(&model, &model.current);
+        let _ = check(&model, model.current());
     }
 }
 

@@ -20,7 +20,7 @@
 //!     "partitions": [{"topic": "t", "partition": 0, "replicas": [1, 2]}]}"#, "snapshot.json").unwrap();
 //! let policy = parse_policy("rules: [{topics: '.*', spread: {rack: even}}]", "policy.yaml").unwrap();
 //! let model = ClusterModel::build(&snapshot, &policy, &ModelOptions::default()).unwrap();
-//! let plan = Plan::build(&model, PlanInputs::default(), &model.current, &model.current, vec![]);
+//! let plan = Plan::build(&model, PlanInputs::default(), model.current(), model.current(), vec![]);
 //! let html = kplace_report::render_plan(&model, &plan, &Default::default(), &Default::default()).unwrap();
 //! assert!(html.starts_with("<!DOCTYPE html>") && html.contains(r#"id="headline""#));
 //! ```
@@ -52,11 +52,11 @@ pub fn render_plan(
     info: &PageInfo,
 ) -> Result<String, PlanMismatch> {
     let after = plan.apply_to(model)?;
-    let analysis_before = analyze(model, &model.current);
+    let analysis_before = analyze(model, model.current());
     let analysis_after = analyze(model, &after);
     let input = ReportInput {
         model,
-        before: &model.current,
+        before: model.current(),
         after: &after,
         plan,
         analysis_before: &analysis_before,

@@ -66,7 +66,7 @@ fn a_large_plan_makes_a_small_page() {
     let model = model();
     // The repair: move the second replica of each broken partition into cluster b of its zone,
     // likewise the fourth and sixth.
-    let mut after = model.current.clone();
+    let mut after = model.current().clone();
     for (index, replicas) in after.iter_mut().enumerate() {
         if index % 10 == 0 {
             for slot in [1, 3, 5] {
@@ -77,7 +77,7 @@ fn a_large_plan_makes_a_small_page() {
     let plan = Plan::build(
         &model,
         PlanInputs::default(),
-        &model.current,
+        model.current(),
         &after,
         vec![],
     );

@@ -51,15 +51,13 @@ fn main() {
             });
         }
     }
-    let options = ApplyOptions {
-        throttle: Some(100 << 20),
-        poll_interval: Duration::ZERO,
-        settle: Duration::ZERO,
-        ..ApplyOptions::new(Limits {
-            per_broker: 200,
-            cluster: max_moves,
-        })
-    };
+    let mut options = ApplyOptions::new(Limits {
+        per_broker: 200,
+        cluster: max_moves,
+    });
+    options.throttle = Some(100 << 20);
+    options.poll_interval = Duration::ZERO;
+    options.settle = Duration::ZERO;
     let mut rounds = 0usize;
     let mut slowest = Duration::ZERO;
     let mut last = Instant::now();

@@ -36,14 +36,11 @@ fn main() {
     let policy = kplace_placement::parse::parse_policy(&policy_text, &policy_path).expect("policy");
     let model = ClusterModel::build(&snapshot, &policy, &ModelOptions::default()).expect("model");
     lap("model");
-    let violations = kplace_placement::check::check(&model, &model.current);
+    let violations = kplace_placement::check::check(&model, model.current());
     lap("check");
-    let outcome = kplace_placement::repair::repair(&model, &model.current);
+    let outcome = kplace_placement::repair::repair(&model, model.current());
     lap("repair");
-    let inputs = PlanInputs {
-        policy,
-        excluded_brokers: Vec::new(),
-    };
+    let inputs = PlanInputs::new(policy);
     let plan = kplace_optimizer::spread_plan::plan_spread(&model, inputs).expect("feasible");
     lap("plan (again)");
     let json = serde_json::to_vec(&plan.reassignment_file()).expect("json");

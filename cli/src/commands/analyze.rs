@@ -32,7 +32,7 @@ pub struct AnalyzeArgs {
 pub fn run(args: AnalyzeArgs) -> Result<ExitCode, CliError> {
     let loaded = args.model.load()?;
     let model = &loaded.model;
-    let analysis = analyze(model, &model.current);
+    let analysis = analyze(model, model.current());
     match args.format {
         Format::Json => crate::print::json(&analysis)?,
         Format::Text => crate::print::to_stdout(|out| {

@@ -77,16 +77,16 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
         .map_err(|e| bad_input(e.to_string()))?;
     let states = evaluate_all(
         model,
-        model.current.clone(),
+        model.current().clone(),
         &mut goals,
         &Limits::none(model),
     );
 
-    let violations = check(model, &model.current);
+    let violations = check(model, model.current());
     let mut violating: Vec<u32> = violations.iter().map(|v| v.partition).collect();
     violating.dedup();
     let report = CheckReport {
-        partitions_checked: model.partitions.len(),
+        partitions_checked: model.partitions().len(),
         partitions_violating: violating.len(),
         violations: violations.iter().map(|v| v.report(model)).collect(),
         goals: states

@@ -87,14 +87,12 @@ pub fn run(args: HealArgs) -> Result<ExitCode, CliError> {
     crate::logging::init();
     prepare_state_file(&args)?;
     let stop = crate::signals::install()?;
-    let round = HealRound {
-        policy: read_policy(&args.policy)?,
-        dead_broker_grace: args.dead_broker_grace,
-        max_moves: args.max_moves_per_round as usize,
-        execute: args.execute,
-        apply: args.batching.options(true, &stop),
-        capacities: args.capacity.read()?,
-    };
+    let mut round = HealRound::new(read_policy(&args.policy)?);
+    round.dead_broker_grace = args.dead_broker_grace;
+    round.max_moves = args.max_moves_per_round as usize;
+    round.execute = args.execute;
+    round.apply = args.batching.options(true, &stop);
+    round.capacities = args.capacity.read()?;
     let mut healer = Healer::new(round, StateFile { args: &args })?;
     let mut round_number = 0u64;
     loop {
@@ -208,6 +206,7 @@ fn heal_error(args: &HealArgs, error: HealError) -> CliError {
         HealError::Infeasible { report, .. } => CliError::Infeasible(report),
         HealError::Plan(error) => bad_input(error.to_string()),
         HealError::Capacity(error) => bad_input(error.to_string()),
+        other => CliError::Internal(other.to_string()),
     }
 }
 

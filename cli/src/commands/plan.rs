@@ -106,19 +106,21 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, CliError> {
     let request = PlanRequest::new()
         .with_goals(args.goal_args.goals.clone())
         .with_config(config)
-        .with_operation(Operation {
-            add_brokers: args.add_brokers.clone(),
-            demote_brokers: args.demote_brokers.clone(),
-            excluded_topics: args.excluded_topics.clone(),
-            only_required_moves: !args.remove_brokers.is_empty()
-                && !args.rebalance
-                && args.goal_args.goals.is_empty(),
-        })
+        .with_operation(
+            Operation::default()
+                .with_add_brokers(args.add_brokers.clone())
+                .with_demote_brokers(args.demote_brokers.clone())
+                .with_excluded_topics(args.excluded_topics.clone())
+                .with_only_required_moves(
+                    !args.remove_brokers.is_empty()
+                        && !args.rebalance
+                        && args.goal_args.goals.is_empty(),
+                ),
+        )
         .with_exact(args.exact)
-        .with_inputs(PlanInputs {
-            policy: loaded.policy.clone(),
-            excluded_brokers,
-        });
+        .with_inputs(
+            PlanInputs::new(loaded.policy.clone()).with_excluded_brokers(excluded_brokers),
+        );
     let plan = make_plan(model, &request)
         .map_err(|error| match error {
             PlanError::HardGoal(failure) => CliError::Infeasible(failure.report(model)),

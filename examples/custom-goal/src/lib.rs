@@ -70,7 +70,7 @@ impl LabelPool {
 
     /// Whether `partition` belongs to a matching topic.
     fn governs(&self, model: &ClusterModel, partition: PartitionIdx) -> bool {
-        let topic = model.partitions[partition as usize].topic;
+        let topic = model.partitions()[partition as usize].topic;
         self.matching.get(topic as usize).copied().unwrap_or(false)
     }
 
@@ -96,17 +96,17 @@ impl Goal for LabelPool {
 
     fn prepare(&mut self, state: &ClusterState<'_>, _limits: &Limits) {
         let model = state.model();
-        let label = model.labels.label(&self.label);
-        let value = label.and_then(|label| model.labels.value(label, &self.value));
+        let label = model.labels().label(&self.label);
+        let value = label.and_then(|label| model.labels().value(label, &self.value));
         self.in_pool = model
-            .brokers
+            .brokers()
             .iter()
             .map(
                 |broker| matches!((label, value), (Some(l), Some(v)) if broker.label(l) == Some(v)),
             )
             .collect();
         self.matching = model
-            .topics
+            .topics()
             .iter()
             .map(|topic| self.topics.is_match(&topic.name))
             .collect();
@@ -116,7 +116,7 @@ impl Goal for LabelPool {
         let model = state.model();
         let mut violations = 0u64;
         let mut examples = Vec::new();
-        for partition in 0..model.partitions.len() as PartitionIdx {
+        for partition in 0..model.partitions().len() as PartitionIdx {
             if !self.governs(model, partition) {
                 continue;
             }
@@ -129,7 +129,7 @@ impl Goal for LabelPool {
                     examples.push(format!(
                         "{}: replica on broker {}, outside {}={}",
                         model.partition_name(partition),
-                        model.brokers[broker as usize].id,
+                        model.brokers()[broker as usize].id,
                         self.label,
                         self.value
                     ));
@@ -148,7 +148,7 @@ impl Goal for LabelPool {
     /// earlier goals (the spread rule, capacity, ...) let it go to.
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
         let model = run.state.model();
-        for partition in 0..model.partitions.len() as PartitionIdx {
+        for partition in 0..model.partitions().len() as PartitionIdx {
             if !self.governs(model, partition) {
                 continue;
             }
@@ -161,10 +161,10 @@ impl Goal for LabelPool {
                 .collect();
             for from in outside {
                 let replicas = run.state.replicas(partition);
-                let mut targets: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+                let mut targets: Vec<BrokerIdx> = (0..model.brokers().len() as BrokerIdx)
                     .filter(|&b| {
                         self.in_pool(b)
-                            && model.brokers[b as usize].eligible()
+                            && model.brokers()[b as usize].eligible()
                             && !replicas.contains(&b)
                     })
                     .collect();

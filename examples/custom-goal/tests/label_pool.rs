@@ -66,10 +66,10 @@ fn on_hdd(model: &ClusterModel, plan: &Plan, topic: &str) -> usize {
     let after = plan.apply_to(model).expect("plan fits its model");
     let mut count = 0;
     for (p, replicas) in after.iter().enumerate() {
-        if model.topics[model.partitions[p].topic as usize].name == topic {
+        if model.topics()[model.partitions()[p].topic as usize].name == topic {
             count += replicas
                 .iter()
-                .filter(|&&b| model.brokers[b as usize].id % 2 == 0)
+                .filter(|&&b| model.brokers()[b as usize].id % 2 == 0)
                 .count();
         }
     }

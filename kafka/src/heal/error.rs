@@ -10,6 +10,7 @@ use crate::error::KafkaError;
 /// Why a heal round failed. The state it observed is kept all the same (see
 /// [`Healer::round`](super::Healer::round)).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HealError {
     /// Kafka failed (snapshot, throttle clean-up, validation or apply), or a stop was requested
     /// ([`KafkaError::Stopped`]).

@@ -31,6 +31,7 @@ pub const DEFAULT_MAX_MOVES_PER_ROUND: usize = 100;
 
 /// How rounds heal: the policy, the guards' settings, the cap and whether to apply.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct HealRound {
     /// The placement policy whose hard goals are restored.
     pub policy: Policy,
@@ -165,10 +166,7 @@ impl HealRound {
     fn plan(&self, model: &ClusterModel) -> std::result::Result<Plan, HealError> {
         let request = PlanRequest::new()
             .with_goals(hard_goal_names())
-            .with_inputs(PlanInputs {
-                policy: self.policy.clone(),
-                excluded_brokers: Vec::new(),
-            });
+            .with_inputs(PlanInputs::new(self.policy.clone()));
         make_plan(model, &request).map_err(|error| match error {
             PlanError::HardGoal(failure) => HealError::Infeasible {
                 report: failure.report(model),
@@ -209,8 +207,24 @@ fn execute(
     crate::apply::apply(admin, moves, options, on_event)
 }
 
+impl RoundReport {
+    /// A report of a round that ended with `status` and saw nothing else: no violation, no
+    /// move, no reason, no plan. Rounds fill in the rest; a controller's own tests can too.
+    pub fn new(status: Status) -> Self {
+        RoundReport {
+            status,
+            violations: 0,
+            moves: Vec::new(),
+            applied: 0,
+            reason: None,
+            plan: None,
+        }
+    }
+}
+
 /// How one round ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Status {
     /// The hard goals hold (a guard may still have said wait).
     Healthy,
@@ -245,6 +259,7 @@ impl Status {
 
 /// What one round saw and did.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RoundReport {
     /// How the round ended.
     pub status: Status,

@@ -86,7 +86,7 @@ fn minimum_per_set(
     r: u32,
 ) -> Vec<(Vec<BrokerIdx>, String, u32, bool)> {
     let rule = &model.rules()[rule as usize];
-    let bounds = Bounds::new(rule, space, &model.labels, r);
+    let bounds = Bounds::new(rule, space, model.labels(), r);
     let capacities = space.capacities();
     let lower = vec![0; space.cells.len()];
     let feasible = |capacities: &[u32]| {
@@ -105,8 +105,8 @@ fn minimum_per_set(
         let label = space.labels[position];
         format!(
             "{}={}",
-            model.labels.label_name(label),
-            model.labels.value_name(label, value)
+            model.labels().label_name(label),
+            model.labels().value_name(label, value)
         )
     };
     let mut out = Vec::new();

@@ -80,7 +80,7 @@ fn leading_brokers(
     may_lead: &[bool],
 ) -> Vec<BrokerIdx> {
     let space = &model.cell_spaces()[rule as usize];
-    let bounds = Bounds::new(&model.rules()[rule as usize], space, &model.labels, r);
+    let bounds = Bounds::new(&model.rules()[rule as usize], space, model.labels(), r);
     let capacities = space.capacities();
     let problem = CellProblem {
         cells: &space.cells,

@@ -62,7 +62,7 @@ impl<'a> BoundInputs<'a> {
         demoted: &[bool],
     ) -> Self {
         let may_lead: Vec<bool> = model
-            .brokers
+            .brokers()
             .iter()
             .enumerate()
             .map(|(b, broker)| broker.eligible() && !demoted.get(b).copied().unwrap_or(false))
@@ -79,8 +79,8 @@ impl<'a> BoundInputs<'a> {
     }
 
     fn eligible(&self) -> Vec<BrokerIdx> {
-        (0..self.model.brokers.len() as BrokerIdx)
-            .filter(|&b| self.model.brokers[b as usize].eligible())
+        (0..self.model.brokers().len() as BrokerIdx)
+            .filter(|&b| self.model.brokers()[b as usize].eligible())
             .collect()
     }
 
@@ -207,7 +207,7 @@ impl<'a> BoundInputs<'a> {
         let eligible = self.eligible();
         let spec = TopicBandSpec::from_config(self.config);
         let band = |t: usize, assignment: &[Vec<BrokerIdx>]| {
-            let replicas: usize = model.topics[t]
+            let replicas: usize = model.topics()[t]
                 .partitions
                 .iter()
                 .map(|&p| assignment[p as usize].len())
@@ -216,16 +216,16 @@ impl<'a> BoundInputs<'a> {
         };
         let outside = |assignment: &[Vec<BrokerIdx>]| {
             let mut count = 0u64;
-            let mut per_broker = vec![0u32; model.brokers.len()];
-            for t in 0..model.topics.len() {
+            let mut per_broker = vec![0u32; model.brokers().len()];
+            for t in 0..model.topics().len() {
                 let (lo, hi) = band(t, assignment);
-                for &p in &model.topics[t].partitions {
+                for &p in &model.topics()[t].partitions {
                     for &b in &assignment[p as usize] {
                         per_broker[b as usize] += 1;
                     }
                 }
                 for (b, n) in per_broker.iter_mut().enumerate() {
-                    let (lo, hi) = if model.brokers[b].eligible() {
+                    let (lo, hi) = if model.brokers()[b].eligible() {
                         (lo, hi)
                     } else {
                         (0, 0)
@@ -240,11 +240,11 @@ impl<'a> BoundInputs<'a> {
         // band on every broker holds at least one broker outside it.
         let mut bound = 0u64;
         let mut why = None;
-        let mut per_topic = vec![0u64; model.topics.len()];
+        let mut per_topic = vec![0u64; model.topics().len()];
         for set in &self.forced {
             for &(p, n) in &set.partitions {
-                let t = model.partitions[p as usize].topic;
-                if set.cell_of.contains(&model.topics[t as usize].rule) {
+                let t = model.partitions()[p as usize].topic;
+                if set.cell_of.contains(&model.topics()[t as usize].rule) {
                     per_topic[t as usize] += u64::from(n);
                 }
             }
@@ -256,7 +256,7 @@ impl<'a> BoundInputs<'a> {
                         why.get_or_insert_with(|| {
                             format!(
                                 "topic {} puts at least {n} replicas on the {} eligible broker(s) of {}, above its band of {hi} per broker",
-                                model.topics[t].name,
+                                model.topics()[t].name,
                                 set.brokers.len(),
                                 set.name
                             )
@@ -301,7 +301,7 @@ impl<'a> BoundInputs<'a> {
                 1.0
             }
         };
-        let largest = (0..model.partitions.len() as u32)
+        let largest = (0..model.partitions().len() as u32)
             .filter(|&p| !self.after[p as usize].is_empty())
             .map(|p| resource.replica_load(model, p, true))
             .fold(0.0, f64::max);

@@ -47,7 +47,7 @@ pub fn move_bound(
         };
         let gain = u64::from(r.saturating_sub(kept));
         needed += gain;
-        needed_bytes += gain * model.partitions[p as usize].size;
+        needed_bytes += gain * model.partitions()[p as usize].size;
     }
     let met = |name: &str| goals.iter().any(|g| g.name == name && g.after.satisfied);
     let state = ClusterState::new(model, after.to_vec());

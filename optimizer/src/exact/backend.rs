@@ -112,16 +112,16 @@ mod milp {
     /// Bytes copied (size + 1 per new replica), plus, far below one byte in total, every
     /// leadership that leaves the current leader.
     fn objective(model: &ClusterModel, rows: &[Row]) -> Expression {
-        let leader_weight = 1.0 / (model.partitions.len() as f64 + 1.0);
+        let leader_weight = 1.0 / (model.partitions().len() as f64 + 1.0);
         let mut objective = Expression::from(0.0);
         for (index, row) in rows.iter().enumerate() {
-            let weight = model.partitions[index].size as f64 + 1.0;
+            let weight = model.partitions()[index].size as f64 + 1.0;
             for (position, &(b, x)) in row.holds.iter().enumerate() {
-                if !model.current[index].contains(&b) {
+                if !model.current()[index].contains(&b) {
                     objective += weight * x;
                 }
                 if let Some(&y) = row.leads.get(position) {
-                    if model.partitions[index].leader != Some(b) {
+                    if model.partitions()[index].leader != Some(b) {
                         objective += leader_weight * y;
                     }
                 }
@@ -137,7 +137,7 @@ mod milp {
         program: &Program,
         rows: &[Row],
     ) -> Vec<Constraint> {
-        let bounds = BoundsTable::for_assignment(model, &model.current);
+        let bounds = BoundsTable::for_assignment(model, model.current());
         let mut constraints = Vec::new();
         for (index, row) in rows.iter().enumerate() {
             if program.frozen[index] {
@@ -162,20 +162,20 @@ mod milp {
                 // A current replica out of the live ISR leads only if the broker set changes
                 // (some replica is a new copy): a reorder is a preferred-leader election, which
                 // Kafka runs only for a replica in sync.
-                let new_copies: Expression = sum_where(&|b| !model.current[index].contains(&b));
+                let new_copies: Expression = sum_where(&|b| !model.current()[index].contains(&b));
                 for (&(b, _), &y) in row.holds.iter().zip(&row.leads) {
-                    let current = &model.current[index];
+                    let current = &model.current()[index];
                     if current.contains(&b) && !may_lead(model, p, current, b) {
                         constraints.push((y - new_copies.clone()).leq(0.0));
                     }
                 }
             }
             let rule = model.rule_of(p);
-            let bound = bounds.get(model, p, &model.current[index]);
+            let bound = bounds.get(model, p, &model.current()[index]);
             for (position, &(label, _)) in rule.spread.iter().enumerate() {
                 for (value, &(lo, hi)) in bound.per_label[position].iter().enumerate() {
                     let here = sum_where(&|b| {
-                        model.brokers[b as usize].label(label) == Some(value as u32)
+                        model.brokers()[b as usize].label(label) == Some(value as u32)
                     });
                     constraints.push(here.clone().geq(f64::from(lo)));
                     constraints.push(here.leq(f64::from(hi)));
@@ -184,9 +184,9 @@ mod milp {
             if let Some(min_isr) = rule.min_insync_replicas {
                 let allowed = program.replication[index].saturating_sub(min_isr);
                 for &label in &rule.survive {
-                    for value in 0..model.labels.value_count(label) as u32 {
+                    for value in 0..model.labels().value_count(label) as u32 {
                         let here =
-                            sum_where(&|b| model.brokers[b as usize].label(label) == Some(value));
+                            sum_where(&|b| model.brokers()[b as usize].label(label) == Some(value));
                         constraints.push(here.leq(f64::from(allowed)));
                     }
                 }
@@ -197,7 +197,7 @@ mod milp {
 
     /// Every per-broker limit: the load a broker's replicas (and leaderships) carry within it.
     fn broker_limits(model: &ClusterModel, program: &Program, rows: &[Row]) -> Vec<Constraint> {
-        let brokers = model.brokers.len();
+        let brokers = model.brokers().len();
         let mut constraints = Vec::new();
         for limit in &program.limits {
             let resource = limit.resource;

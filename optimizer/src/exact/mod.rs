@@ -167,13 +167,13 @@ pub fn solve_exact(
             other => other?,
         };
         let assignment = model
-            .current
+            .current()
             .iter()
             .enumerate()
             .map(|(index, current)| match &solved.chosen[index] {
                 Some(set) => ordered_like_current(
                     current,
-                    set.leader.or(model.partitions[index].leader),
+                    set.leader.or(model.partitions()[index].leader),
                     &set.brokers,
                 ),
                 None => current.clone(),

@@ -47,10 +47,10 @@ impl Program {
     /// The program of `model` under the operation's `limits`, with every capacity of `config`
     /// and every balance band that has something to balance.
     pub fn new(model: &ClusterModel, limits: &Limits, config: &GoalConfig) -> Program {
-        let brokers = model.brokers.len();
-        let mut candidates = Vec::with_capacity(model.partitions.len());
-        let mut replication = Vec::with_capacity(model.partitions.len());
-        for (index, replicas) in model.current.iter().enumerate() {
+        let brokers = model.brokers().len();
+        let mut candidates = Vec::with_capacity(model.partitions().len());
+        let mut replication = Vec::with_capacity(model.partitions().len());
+        for (index, replicas) in model.current().iter().enumerate() {
             let p = index as PartitionIdx;
             replication.push(model.target_replication_factor(p, replicas));
             if limits.frozen_partition(p) {
@@ -96,14 +96,14 @@ impl Program {
 
     /// Per resource (in [`RESOURCES`] order) and broker: the load frozen partitions keep there.
     fn fixed_load(&self, model: &ClusterModel) -> Vec<Vec<f64>> {
-        let mut fixed = vec![vec![0.0; model.brokers.len()]; RESOURCES.len()];
-        for (index, replicas) in model.current.iter().enumerate() {
+        let mut fixed = vec![vec![0.0; model.brokers().len()]; RESOURCES.len()];
+        for (index, replicas) in model.current().iter().enumerate() {
             if !self.frozen[index] {
                 continue;
             }
             let p = index as PartitionIdx;
             for &b in replicas {
-                let leads = model.partitions[index].leader == Some(b);
+                let leads = model.partitions()[index].leader == Some(b);
                 for (r, resource) in RESOURCES.iter().enumerate() {
                     fixed[r][b as usize] += resource.replica_load(model, p, leads);
                 }
@@ -129,7 +129,7 @@ fn capacities(model: &ClusterModel, config: &GoalConfig, fixed: &[Vec<f64>]) -> 
             resource,
             hard: true,
             bounds: model
-                .brokers
+                .brokers()
                 .iter()
                 .enumerate()
                 .map(|(b, broker)| {
@@ -164,11 +164,11 @@ fn balance_bands(
     program: &Program,
     fixed: &[Vec<f64>],
 ) -> Vec<BrokerLimit> {
-    let eligible = model.brokers.iter().filter(|b| b.eligible()).count().max(1) as f64;
+    let eligible = model.eligible_broker_count() as f64;
     RESOURCES
         .iter()
         .filter_map(|&resource| {
-            let total: f64 = (0..model.partitions.len())
+            let total: f64 = (0..model.partitions().len())
                 .filter(|&index| program.replication[index] > 0)
                 .map(|index| {
                     let p = index as PartitionIdx;
@@ -191,7 +191,7 @@ fn balance_bands(
                 resource,
                 hard: false,
                 bounds: model
-                    .brokers
+                    .brokers()
                     .iter()
                     .enumerate()
                     .map(|(b, broker)| broker.eligible().then(|| (lo - fixed[b], hi - fixed[b])))

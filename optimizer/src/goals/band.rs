@@ -39,7 +39,7 @@ impl Band {
     pub fn around_mean(state: &ClusterState<'_>, resource: Resource, threshold: f64) -> Band {
         let model = state.model();
         let total: f64 = state.stats().iter().map(|s| resource.of(s)).sum();
-        let eligible = model.brokers.iter().filter(|b| b.eligible()).count().max(1);
+        let eligible = model.eligible_broker_count();
         let mean = total / eligible as f64;
         let (mut lo, mut hi) = (mean * (1.0 - threshold), mean * (1.0 + threshold));
         if resource.is_count() {
@@ -49,12 +49,12 @@ impl Band {
         Band {
             resource: Some(resource),
             lo: model
-                .brokers
+                .brokers()
                 .iter()
                 .map(|b| pick(b.eligible(), lo))
                 .collect(),
             hi: model
-                .brokers
+                .brokers()
                 .iter()
                 .map(|b| pick(b.eligible(), hi))
                 .collect(),
@@ -67,9 +67,9 @@ impl Band {
         let model = state.model();
         Band {
             resource: Some(resource),
-            lo: vec![f64::NEG_INFINITY; model.brokers.len()],
+            lo: vec![f64::NEG_INFINITY; model.brokers().len()],
             hi: model
-                .brokers
+                .brokers()
                 .iter()
                 .map(|b| {
                     resource
@@ -83,7 +83,7 @@ impl Band {
 
     /// The band `0 ..= max` on every broker.
     pub fn at_most(state: &ClusterState<'_>, resource: Resource, max: f64) -> Band {
-        let brokers = state.model().brokers.len();
+        let brokers = state.model().brokers().len();
         Band {
             resource: Some(resource),
             lo: vec![f64::NEG_INFINITY; brokers],
@@ -166,7 +166,7 @@ impl Band {
 
     /// Brokers outside the band, worst first, with their excess.
     pub fn offenders(&self, state: &ClusterState<'_>) -> Vec<(BrokerIdx, f64)> {
-        let mut out: Vec<(BrokerIdx, f64)> = (0..state.model().brokers.len() as BrokerIdx)
+        let mut out: Vec<(BrokerIdx, f64)> = (0..state.model().brokers().len() as BrokerIdx)
             .map(|b| (b, self.broker_excess(state, b)))
             .filter(|(_, e)| *e > 0.0)
             .collect();
@@ -192,7 +192,7 @@ impl Band {
             let value = resource.of(&state.stats()[b as usize]);
             format!(
                 "broker {}: {} {} outside {}..={}",
-                model.brokers[b as usize].id,
+                model.brokers()[b as usize].id,
                 resource.name(),
                 round(value),
                 round(self.lo[b as usize]),

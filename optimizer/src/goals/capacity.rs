@@ -43,7 +43,7 @@ impl Goal for CapacityGoal {
             .iter()
             .filter(|r| {
                 model
-                    .brokers
+                    .brokers()
                     .iter()
                     .any(|b| r.capacity(&b.capacity).is_some())
             })

@@ -27,7 +27,7 @@ impl DemoteGoal {
     /// since demoting only reorders, in sync).
     fn offenders(&self, state: &ClusterState<'_>) -> Vec<PartitionIdx> {
         let model = state.model();
-        (0..model.partitions.len() as PartitionIdx)
+        (0..model.partitions().len() as PartitionIdx)
             .into_par_iter()
             .filter(|&p| {
                 let replicas = state.replicas(p);

@@ -13,7 +13,7 @@ pub const REJECTIONS_BEFORE_GIVING_UP: u32 = 256;
 
 /// Whether two brokers carry the same labels (the same cell of every rule).
 pub fn same_domain(model: &ClusterModel, a: BrokerIdx, b: BrokerIdx) -> bool {
-    model.brokers[a as usize].labels == model.brokers[b as usize].labels
+    model.brokers()[a as usize].labels == model.brokers()[b as usize].labels
 }
 
 /// Per destination broker, how many moves onto it were rejected in a row during one turn.

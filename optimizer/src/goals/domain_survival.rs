@@ -34,7 +34,7 @@ fn worst_loss(
     for &label in &rule.survive {
         let mut counts: Vec<(ValueIdx, u32)> = Vec::new();
         for &b in replicas {
-            if let Some(v) = model.brokers[b as usize].label(label) {
+            if let Some(v) = model.brokers()[b as usize].label(label) {
                 match counts.iter_mut().find(|(x, _)| *x == v) {
                     Some((_, n)) => *n += 1,
                     None => counts.push((v, 1)),
@@ -58,7 +58,7 @@ fn shortfall(model: &ClusterModel, partition: PartitionIdx, replicas: &[BrokerId
 
 fn gaps(state: &ClusterState<'_>, frozen: &[bool]) -> Vec<SurvivalGap> {
     let model = state.model();
-    (0..model.partitions.len() as PartitionIdx)
+    (0..model.partitions().len() as PartitionIdx)
         .into_par_iter()
         .filter(|&p| {
             !frozen.get(p as usize).copied().unwrap_or(false)
@@ -68,7 +68,7 @@ fn gaps(state: &ClusterState<'_>, frozen: &[bool]) -> Vec<SurvivalGap> {
             worst_loss(model, p, state.replicas(p)).map(|(_, label, value, left, min_isr)| {
                 SurvivalGap {
                     partition: p,
-                    domain: model.labels.domain_name(label, value),
+                    domain: model.labels().domain_name(label, value),
                     left,
                     min_isr,
                 }
@@ -121,11 +121,11 @@ impl Goal for DomainSurvivalGoal {
                 .replicas(p)
                 .iter()
                 .copied()
-                .filter(|&b| model.brokers[b as usize].label(label) == Some(value))
+                .filter(|&b| model.brokers()[b as usize].label(label) == Some(value))
                 .collect();
-            let mut targets: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+            let mut targets: Vec<BrokerIdx> = (0..model.brokers().len() as BrokerIdx)
                 .filter(|&b| {
-                    model.brokers[b as usize]
+                    model.brokers()[b as usize]
                         .label(label)
                         .is_some_and(|v| v != value)
                 })

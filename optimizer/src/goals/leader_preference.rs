@@ -15,7 +15,7 @@ use crate::state::{ClusterState, Proposal};
 pub struct LeaderPreferenceGoal;
 
 fn preferred(model: &ClusterModel, partition: PartitionIdx, b: BrokerIdx) -> bool {
-    let broker = &model.brokers[b as usize];
+    let broker = &model.brokers()[b as usize];
     model
         .rule_of(partition)
         .leader
@@ -40,7 +40,7 @@ fn misled(
 
 fn misled_partitions(state: &ClusterState<'_>) -> Vec<PartitionIdx> {
     let model = state.model();
-    (0..model.partitions.len() as PartitionIdx)
+    (0..model.partitions().len() as PartitionIdx)
         .into_par_iter()
         .filter(|&p| misled(model, p, state.replicas(p), state.leader(p)))
         .collect()

@@ -64,8 +64,8 @@ fn neighbourhood(run: &GoalRun<'_, '_>, worst: BrokerIdx) -> Vec<PartitionIdx> {
     let model = state.model();
     let hosted = state.hosted();
     let open = |p: PartitionIdx| !run.limits.frozen_partition(p) && state.replicas(p).len() > 1;
-    let mut taken = vec![false; model.partitions.len()];
-    let mut reached = vec![false; model.brokers.len()];
+    let mut taken = vec![false; model.partitions().len()];
+    let mut reached = vec![false; model.brokers().len()];
     reached[worst as usize] = true;
     let mut frontier = vec![worst];
     let mut out: Vec<PartitionIdx> = Vec::new();
@@ -189,7 +189,7 @@ mod milp {
                 }
             }
         }
-        let brokers = model.brokers.len();
+        let brokers = model.brokers().len();
         for (index, limit) in bands.iter().enumerate() {
             let resource = limit.resource.unwrap_or(Resource::Leaders);
             // Per broker: its value with every neighbourhood leadership as now, plus the shift

@@ -286,7 +286,7 @@ impl<'a, 'm> GoalRun<'a, 'm> {
 /// True when `proposal` creates no more copies (replicas on brokers that did not hold the
 /// partition before the plan) than it removes.
 fn copies_nothing_more(proposal: &Proposal, state: &ClusterState<'_>) -> bool {
-    let current = &state.model().current;
+    let current = &state.model().current();
     proposal.changes.iter().all(|c| {
         let before = &current[c.partition as usize];
         let new = |list: &[BrokerIdx]| list.iter().filter(|b| !before.contains(b)).count();
@@ -312,7 +312,7 @@ pub(crate) fn list_leads_in_sync(
     partition: PartitionIdx,
     list: &[BrokerIdx],
 ) -> bool {
-    list == model.current[partition as usize].as_slice()
+    list == model.current()[partition as usize].as_slice()
         || !keeps_current_set(model, partition, list)
         || list
             .first()

@@ -97,7 +97,7 @@ fn candidates(
         })
         .filter_map(|p| {
             let load = resource.replica_load(model, p, run.state.leader(p) == Some(b));
-            let per_byte = load / (model.partitions[p as usize].size as f64 + 1.0);
+            let per_byte = load / (model.partitions()[p as usize].size as f64 + 1.0);
             (load > 0.0).then_some((!run.state.is_new_copy(p, b), per_byte, load, p))
         })
         .collect();
@@ -119,7 +119,7 @@ const PHASES: [bool; 2] = [true, false];
 /// Brokers that may receive replicas, least loaded first.
 fn destinations(run: &GoalRun<'_, '_>, resource: Resource) -> Vec<BrokerIdx> {
     let model = run.state.model();
-    let mut out: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+    let mut out: Vec<BrokerIdx> = (0..model.brokers().len() as BrokerIdx)
         .filter(|&b| run.limits.may_receive(model, b))
         .collect();
     out.sort_by(|&a, &b| {
@@ -219,7 +219,7 @@ fn try_reroute(
 ) -> bool {
     let model = run.state.model();
     let current = run.state.replicas(partition).to_vec();
-    let original = &model.current[partition as usize];
+    let original = &model.current()[partition as usize];
     let dropped: Vec<BrokerIdx> = original
         .iter()
         .copied()
@@ -231,7 +231,7 @@ fn try_reroute(
         .filter(|&b| b != from && run.state.is_new_copy(partition, b))
         .collect();
     for &back in &dropped {
-        if !model.brokers[back as usize].eligible() {
+        if !model.brokers()[back as usize].eligible() {
             continue;
         }
         for &copy in &copies {
@@ -268,7 +268,7 @@ fn try_reroute(
 /// Brokers above the band give load away. Returns whether anything moved.
 fn shed(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> bool {
     let model = run.state.model();
-    let over: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+    let over: Vec<BrokerIdx> = (0..model.brokers().len() as BrokerIdx)
         .filter(|&b| {
             value(run, resource, b) > band.hi[b as usize] && band.broker_excess(run.state, b) > 0.0
         })
@@ -315,7 +315,7 @@ fn shed(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> boo
 /// Brokers below the band take load from the most loaded brokers. Returns whether anything moved.
 fn fill(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> bool {
     let model = run.state.model();
-    let under: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+    let under: Vec<BrokerIdx> = (0..model.brokers().len() as BrokerIdx)
         .filter(|&b| run.limits.may_receive(model, b) || resource.follows_leadership())
         .filter(|&b| {
             value(run, resource, b) < band.lo[b as usize] && band.broker_excess(run.state, b) > 0.0
@@ -327,7 +327,7 @@ fn fill(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> boo
     let hosted = run.state.hosted();
     let mut moved = false;
     for u in under {
-        let mut sources: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+        let mut sources: Vec<BrokerIdx> = (0..model.brokers().len() as BrokerIdx)
             .filter(|&s| s != u && value(run, resource, s) > band.lo[s as usize])
             .collect();
         sources.sort_by(|&x, &y| {

@@ -50,7 +50,7 @@ impl SpreadGoal {
 pub(crate) fn must_evacuate(model: &ClusterModel, replicas: &[BrokerIdx]) -> bool {
     replicas
         .iter()
-        .any(|&b| !model.brokers[b as usize].eligible())
+        .any(|&b| !model.brokers()[b as usize].eligible())
 }
 
 /// Eligible brokers grouped by their labels: a broker's neighbours are the eligible brokers with
@@ -68,7 +68,7 @@ struct Neighbours<'m> {
 impl<'m> Neighbours<'m> {
     fn of(model: &'m ClusterModel) -> Self {
         let mut groups: BTreeMap<&[Option<ValueIdx>], Vec<BrokerIdx>> = BTreeMap::new();
-        for (b, broker) in model.brokers.iter().enumerate() {
+        for (b, broker) in model.brokers().iter().enumerate() {
             if broker.eligible() {
                 groups
                     .entry(&broker.labels)
@@ -90,11 +90,11 @@ impl<'m> Neighbours<'m> {
         mut repaired: Replicas,
         load: &mut BrokerLoad,
     ) -> Replicas {
-        let labels = |b: BrokerIdx| model.brokers[b as usize].labels.as_slice();
+        let labels = |b: BrokerIdx| model.brokers()[b as usize].labels.as_slice();
         let rule = model.rule_of(partition);
         let same_cell = |a: BrokerIdx, b: BrokerIdx| {
             rule.spread.iter().all(|&(label, _)| {
-                let value = |x: BrokerIdx| model.brokers[x as usize].label(label);
+                let value = |x: BrokerIdx| model.brokers()[x as usize].label(label);
                 value(a) == value(b)
             })
         };
@@ -110,10 +110,12 @@ impl<'m> Neighbours<'m> {
             }
         }
         // A broker with no known labels (e.g. dead and without a rack) has no neighbours.
-        for dropped in pending
-            .into_iter()
-            .filter(|&d| model.brokers[d as usize].labels.iter().any(Option::is_some))
-        {
+        for dropped in pending.into_iter().filter(|&d| {
+            model.brokers()[d as usize]
+                .labels
+                .iter()
+                .any(Option::is_some)
+        }) {
             let Some(i) =
                 (0..repaired.len()).find(|&i| !settled[i] && same_cell(repaired[i], dropped))
             else {

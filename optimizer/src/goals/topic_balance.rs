@@ -103,8 +103,8 @@ impl TopicBalanceGoal {
 
     /// (topic, broker, count) outside the bounds.
     fn offenders(&self, state: &ClusterState<'_>) -> Vec<(TopicIdx, BrokerIdx, u32)> {
-        let brokers = state.model().brokers.len() as BrokerIdx;
-        (0..state.model().topics.len() as TopicIdx)
+        let brokers = state.model().brokers().len() as BrokerIdx;
+        (0..state.model().topics().len() as TopicIdx)
             .into_par_iter()
             .flat_map_iter(|t| {
                 (0..brokers)
@@ -118,7 +118,7 @@ impl TopicBalanceGoal {
         let model = state.model();
         let (mut was, mut will) = (0, 0);
         for c in &proposal.changes {
-            let topic = model.partitions[c.partition as usize].topic;
+            let topic = model.partitions()[c.partition as usize].topic;
             for &b in c
                 .old
                 .iter()
@@ -165,7 +165,7 @@ impl TopicBalanceGoal {
                 d,
             )
         });
-        let mut mine: Vec<PartitionIdx> = model.topics[t as usize]
+        let mut mine: Vec<PartitionIdx> = model.topics()[t as usize]
             .partitions
             .iter()
             .copied()
@@ -175,7 +175,7 @@ impl TopicBalanceGoal {
         mine.sort_by_key(|&p| {
             (
                 !run.state.is_new_copy(p, b),
-                model.partitions[p as usize].size,
+                model.partitions()[p as usize].size,
                 p,
             )
         });
@@ -215,7 +215,7 @@ impl TopicBalanceGoal {
         rejections: &mut Rejections,
     ) {
         let model = run.state.model();
-        let mut from: Vec<(u32, PartitionIdx, BrokerIdx)> = model.topics[t as usize]
+        let mut from: Vec<(u32, PartitionIdx, BrokerIdx)> = model.topics()[t as usize]
             .partitions
             .iter()
             .filter(|&&p| !run.state.replicas(p).contains(&b))
@@ -252,10 +252,10 @@ impl Goal for TopicBalanceGoal {
 
     fn prepare(&mut self, state: &ClusterState<'_>, _limits: &Limits) {
         let model = state.model();
-        self.eligible = model.brokers.iter().map(|b| b.eligible()).collect();
+        self.eligible = model.brokers().iter().map(|b| b.eligible()).collect();
         let eligible = self.eligible.iter().filter(|&&e| e).count().max(1) as f64;
         self.bounds = model
-            .topics
+            .topics()
             .iter()
             .map(|topic| {
                 let replicas: usize = topic
@@ -280,17 +280,18 @@ impl Goal for TopicBalanceGoal {
             let (lo, hi) = self.range(t, b);
             format!(
                 "topic {} on broker {}: {c} replicas outside {lo}..={hi}",
-                model.topics[t as usize].name, model.brokers[b as usize].id
+                model.topics()[t as usize].name,
+                model.brokers()[b as usize].id
             )
         })
     }
 
     fn optimize(&self, run: &mut GoalRun<'_, '_>) -> Result<(), HardGoalFailure> {
         let model = run.state.model();
-        let receivers: Vec<BrokerIdx> = (0..model.brokers.len() as BrokerIdx)
+        let receivers: Vec<BrokerIdx> = (0..model.brokers().len() as BrokerIdx)
             .filter(|&d| run.limits.may_receive(model, d))
             .collect();
-        let mut rejections = Rejections::new(model.brokers.len());
+        let mut rejections = Rejections::new(model.brokers().len());
         for (t, b, _) in self.offenders(run.state) {
             if run.state.topic_count(t, b) > self.range(t, b).1 {
                 self.shed(run, t, b, &receivers, &mut rejections);

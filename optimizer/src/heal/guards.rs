@@ -64,14 +64,14 @@ fn seconds(time: SystemTime) -> u64 {
 pub fn domain_outages(model: &ClusterModel) -> Vec<String> {
     let mut out = Vec::new();
     for label in model.policy_labels() {
-        for value in 0..model.labels.value_count(label) as u32 {
+        for value in 0..model.labels().value_count(label) as u32 {
             let members: Vec<_> = model
-                .brokers
+                .brokers()
                 .iter()
                 .filter(|b| b.label(label) == Some(value))
                 .collect();
             if members.len() >= 2 && members.iter().all(|b| !b.alive) {
-                out.push(model.labels.domain_name(label, value));
+                out.push(model.labels().domain_name(label, value));
             }
         }
     }

@@ -31,7 +31,7 @@ pub fn hard_goal_violations(model: &ClusterModel) -> usize {
     let mut goals = hard_goals();
     evaluate(
         model,
-        model.current.clone(),
+        model.current().clone(),
         &mut goals,
         &Limits::none(model),
     )

@@ -13,12 +13,12 @@ use crate::analysis::min_isr;
 /// The urgency of a partition in the model's snapshot: its replicas and live ISR against its min
 /// ISR (the rule's `min_insync_replicas`, else the topic's setting, else 1).
 pub fn urgency(model: &ClusterModel, partition: PartitionIdx) -> Urgency {
-    let p = &model.partitions[partition as usize];
+    let p = &model.partitions()[partition as usize];
     kplace_placement::urgency::urgency(
         p.leader.is_some(),
-        &model.current[partition as usize][..],
+        &model.current()[partition as usize][..],
         &p.isr,
-        |b| model.brokers[b as usize].alive,
+        |b| model.brokers()[b as usize].alive,
         min_isr(model, partition),
     )
 }

@@ -126,7 +126,7 @@ impl Plan {
         self.check_consistency()?;
         self.check_current(|_, change| {
             match model.partition_index(&change.topic, change.partition) {
-                Some(p) => Current::Replicas(model.broker_ids(&model.current[p as usize])),
+                Some(p) => Current::Replicas(model.broker_ids(&model.current()[p as usize])),
                 None => Current::Unknown,
             }
         })?;

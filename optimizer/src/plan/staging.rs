@@ -28,7 +28,7 @@ impl Plan {
         let alive = |id: i32| {
             model
                 .broker(id)
-                .is_some_and(|b| model.brokers[b as usize].alive)
+                .is_some_and(|b| model.brokers()[b as usize].alive)
         };
         let mut staging = Staging {
             stage_size,
@@ -40,9 +40,9 @@ impl Plan {
             let Some(index) = model.partition_index(&change.topic, change.partition) else {
                 continue;
             };
-            let p = &model.partitions[index as usize];
+            let p = &model.partitions()[index as usize];
             let isr = model.broker_ids(&p.isr);
-            let leader = p.leader.map(|b| model.brokers[b as usize].id);
+            let leader = p.leader.map(|b| model.brokers()[b as usize].id);
             let all = stages(
                 &change.old_replicas,
                 &change.new_replicas,

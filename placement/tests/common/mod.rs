@@ -66,14 +66,14 @@ pub fn model(
 /// Whether a replica list is valid for a partition (no violation at all).
 pub fn valid(model: &ClusterModel, p: PartitionIdx, replicas: &[BrokerIdx]) -> bool {
     let rule = model.rule_of(p);
-    let r = model.target_replication_factor(p, &model.current[p as usize]);
+    let r = model.target_replication_factor(p, &model.current()[p as usize]);
     if replicas.len() as u32 != r {
         return false;
     }
     let bounds = Bounds::new(
         rule,
         &model.cell_spaces()[rule.index as usize],
-        &model.labels,
+        model.labels(),
         r,
     );
     let mut out = Vec::new();
@@ -95,9 +95,9 @@ pub fn subsets(n: u32, r: u32) -> Vec<Vec<BrokerIdx>> {
 /// The fewest replicas any valid placement must add to `current` (None when none is valid),
 /// by exhaustive search.
 pub fn min_moves(model: &ClusterModel, p: PartitionIdx) -> Option<usize> {
-    let current = &model.current[p as usize];
+    let current = &model.current()[p as usize];
     let r = model.target_replication_factor(p, current);
-    subsets(model.brokers.len() as u32, r)
+    subsets(model.brokers().len() as u32, r)
         .into_iter()
         .filter(|s| valid(model, p, s))
         .map(|s| s.iter().filter(|b| !current.contains(b)).count())

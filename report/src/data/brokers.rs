@@ -184,8 +184,8 @@ mod tests {
         let plan = Plan::build(
             &model,
             PlanInputs::default(),
-            &model.current,
-            &model.current,
+            model.current(),
+            model.current(),
             vec![],
         );
         let groups = group_brokers(&plan.brokers, &["zone".to_string(), "cluster".to_string()]);

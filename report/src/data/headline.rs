@@ -94,8 +94,8 @@ mod tests {
         let mut plan = Plan::build(
             &model,
             PlanInputs::default(),
-            &model.current,
-            &model.current,
+            model.current(),
+            model.current(),
             vec![],
         );
         let change = |old: Vec<i32>, new: Vec<i32>, bytes| PartitionChange {

@@ -86,10 +86,13 @@ pub struct HeatmapKey {
 pub fn policy_labels(model: &ClusterModel) -> Vec<LabelIdx> {
     let mut labels = model.policy_labels();
     labels.sort_by(|&a, &b| {
-        let values = |l: LabelIdx| std::cmp::Reverse(model.labels.value_count(l));
-        values(a)
-            .cmp(&values(b))
-            .then_with(|| model.labels.label_name(a).cmp(model.labels.label_name(b)))
+        let values = |l: LabelIdx| std::cmp::Reverse(model.labels().value_count(l));
+        values(a).cmp(&values(b)).then_with(|| {
+            model
+                .labels()
+                .label_name(a)
+                .cmp(model.labels().label_name(b))
+        })
     });
     labels
 }
@@ -108,7 +111,7 @@ pub fn heatmap_keys(model: &ClusterModel, max_rules: usize) -> Vec<HeatmapKey> {
         pairs.push((labels[0], None));
     }
     let mut sizes = vec![0u64; model.rules().len()];
-    for topic in &model.topics {
+    for topic in model.topics() {
         sizes[topic.rule as usize] += topic.partitions.len() as u64;
     }
     let mut rules: Vec<RuleIdx> = (0..model.rules().len() as RuleIdx)
@@ -191,7 +194,7 @@ impl Tally {
         let row_label = self.key.rows;
         let col_label = self.key.cols;
         let place = |b: BrokerIdx| -> Option<(usize, usize)> {
-            let broker = &model.brokers[b as usize];
+            let broker = &model.brokers()[b as usize];
             let row = self.row_of[broker.label(row_label)? as usize];
             let col = match col_label {
                 Some(label) => self.col_of[broker.label(label)? as usize],
@@ -307,13 +310,13 @@ fn axis(model: &ClusterModel, label: Option<LabelIdx>) -> (Vec<usize>, Axis) {
             },
         );
     };
-    let count = model.labels.value_count(label);
+    let count = model.labels().value_count(label);
     let mut order: Vec<ValueIdx> = (0..count as ValueIdx).collect();
     order.sort_by(|&a, &b| {
         model
-            .labels
+            .labels()
             .value_name(label, a)
-            .cmp(model.labels.value_name(label, b))
+            .cmp(model.labels().value_name(label, b))
     });
     let mut position = vec![0; count];
     for (display, &value) in order.iter().enumerate() {
@@ -321,12 +324,12 @@ fn axis(model: &ClusterModel, label: Option<LabelIdx>) -> (Vec<usize>, Axis) {
     }
     let values = order
         .iter()
-        .map(|&v| model.labels.value_name(label, v).to_string())
+        .map(|&v| model.labels().value_name(label, v).to_string())
         .collect();
     (
         position,
         Axis {
-            label: model.labels.label_name(label).to_string(),
+            label: model.labels().label_name(label).to_string(),
             values,
         },
     )
@@ -379,7 +382,7 @@ mod tests {
         let model = test_model::model();
         let keys = heatmap_keys(&model, 8);
         assert_eq!(keys.len(), 1);
-        let maps = heatmaps(&model, &model.current, &keys);
+        let maps = heatmaps(&model, model.current(), &keys);
         let h = &maps[0];
         assert_eq!(
             (h.rows.label.as_str(), h.cols.label.as_str()),

@@ -75,7 +75,7 @@ pub struct ReportData {
     pub moves: MoveTable,
 }
 
-/// The inputs of a report. `before` is normally `model.current` and `after` the plan applied to
+/// The inputs of a report. `before` is normally `model.current()` and `after` the plan applied to
 /// it ([`Plan::apply_to`]).
 pub struct ReportInput<'a> {
     /// The cluster model the plan was made on.
@@ -107,12 +107,16 @@ impl ReportData {
         let group_labels: Vec<String> = heatmap::policy_labels(model)
             .into_iter()
             .take(2)
-            .map(|l| model.labels.label_name(l).to_string())
+            .map(|l| model.labels().label_name(l).to_string())
             .collect();
         ReportData {
             headline: Headline {
                 loads: model.load_note(),
-                ..Headline::new(input.plan, model.partitions.len() as u64, options.throttle)
+                ..Headline::new(
+                    input.plan,
+                    model.partitions().len() as u64,
+                    options.throttle,
+                )
             },
             heatmaps,
             broker_groups: brokers::group_brokers(&input.plan.brokers, &group_labels),

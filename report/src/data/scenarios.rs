@@ -100,33 +100,35 @@ pub fn scenario_table(
 mod tests {
     use super::*;
 
-    fn scenario(name: &str, kind: &str, offline: u64, under: u64) -> Scenario {
-        Scenario {
-            scenario: name.to_string(),
-            kind: kind.to_string(),
-            lost_brokers: vec![1],
-            offline_partitions: offline,
-            under_min_isr_partitions: under,
-            writes_blocked_partitions: offline + under,
-        }
+    // Scenario and FailureAnalysis are non-exhaustive: built here as a plan file carries them.
+    fn scenario(name: &str, kind: &str, offline: u64, under: u64) -> serde_json::Value {
+        serde_json::json!({
+            "scenario": name,
+            "kind": kind,
+            "lost_brokers": [1],
+            "offline_partitions": offline,
+            "under_min_isr_partitions": under,
+            "writes_blocked_partitions": offline + under,
+        })
+    }
+
+    fn analysis(scenarios: Vec<serde_json::Value>) -> FailureAnalysis {
+        serde_json::from_value(serde_json::json!({ "scenarios": scenarios }))
+            .expect("a failure analysis")
     }
 
     #[test]
     fn joins_by_name_and_keeps_the_worst_brokers() {
-        let before = FailureAnalysis {
-            scenarios: vec![
-                scenario("zone=z1", "domain", 1, 2),
-                scenario("broker=1", "broker", 0, 1),
-                scenario("broker=2", "broker", 0, 5),
-                scenario("broker=3", "broker", 0, 0),
-            ],
-        };
-        let after = FailureAnalysis {
-            scenarios: vec![
-                scenario("zone=z1", "domain", 0, 0),
-                scenario("broker=3", "broker", 0, 9),
-            ],
-        };
+        let before = analysis(vec![
+            scenario("zone=z1", "domain", 1, 2),
+            scenario("broker=1", "broker", 0, 1),
+            scenario("broker=2", "broker", 0, 5),
+            scenario("broker=3", "broker", 0, 0),
+        ]);
+        let after = analysis(vec![
+            scenario("zone=z1", "domain", 0, 0),
+            scenario("broker=3", "broker", 0, 9),
+        ]);
         let table = scenario_table(&before, &after, 2);
         let names: Vec<&str> = table.rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["zone=z1", "broker=2", "broker=3"]);

@@ -8,6 +8,11 @@ use kplace_placement::parse::{parse_policy, parse_snapshot};
 
 /// Builds the model.
 pub fn model() -> ClusterModel {
+    model_with(|_| {})
+}
+
+/// The same cluster, its snapshot changed by `edit` before the model is built.
+pub fn model_with(edit: impl FnOnce(&mut kplace_placement::snapshot::Snapshot)) -> ClusterModel {
     let brokers: Vec<String> = ["z1/a", "z1/b", "z2/a", "z2/b", "z3/a", "z3/b"]
         .iter()
         .enumerate()
@@ -26,8 +31,9 @@ pub fn model() -> ClusterModel {
     );
     let policy = "rack_pattern: '^(?P<zone>z[0-9])/(?P<cluster>[a-z])$'\n\
                   rules: [{topics: '.*', replication_factor: 3, spread: {zone: even}, survive: [zone, cluster]}]";
-    let snapshot =
+    let mut snapshot =
         parse_snapshot(snapshot.as_bytes(), "snapshot.json").expect("test snapshot parses");
+    edit(&mut snapshot);
     let policy = parse_policy(policy, "policy.yaml").expect("test policy parses");
     ClusterModel::build(&snapshot, &policy, &ModelOptions::default()).expect("test model builds")
 }

@@ -66,12 +66,18 @@ mod tests {
 
     fn page_of(model: &kplace_placement::model::ClusterModel, rule_name: &str) -> String {
         let after = vec![vec![0, 2, 4], vec![1, 3, 4]];
-        let plan = Plan::build(model, PlanInputs::default(), &model.current, &after, vec![]);
+        let plan = Plan::build(
+            model,
+            PlanInputs::default(),
+            model.current(),
+            &after,
+            vec![],
+        );
         let (before_analysis, after_analysis) =
-            (analyze(model, &model.current), analyze(model, &after));
+            (analyze(model, model.current()), analyze(model, &after));
         let input = ReportInput {
             model,
-            before: &model.current,
+            before: model.current(),
             after: &after,
             plan: &plan,
             analysis_before: &before_analysis,
@@ -108,15 +114,16 @@ mod tests {
             !page("r").contains(r#"id="load-source""#),
             "no loads, no line"
         );
-        let mut model = test_model::model();
-        model.load_source = Some(LoadSource {
-            method: LoadMethod::Sampled,
-            window_seconds: Some(60.0),
-            samples: Some(3),
-            statistic: Some("p90".into()),
-            cpu: Some("estimated <weighted>".into()),
-            unknown_partitions: 0,
-            notes: Vec::new(),
+        let model = test_model::model_with(|snapshot| {
+            snapshot.load_source = Some(LoadSource {
+                method: LoadMethod::Sampled,
+                window_seconds: Some(60.0),
+                samples: Some(3),
+                statistic: Some("p90".into()),
+                cpu: Some("estimated <weighted>".into()),
+                unknown_partitions: 0,
+                notes: Vec::new(),
+            });
         });
         let html = page_of(&model, "r");
         assert!(
