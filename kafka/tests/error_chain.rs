@@ -15,9 +15,9 @@ fn a_refused_connection_keeps_the_os_error_as_its_source() {
         .expect("a free port")
         .port();
     let bootstrap = format!("127.0.0.1:{port}");
-    let error = KafkaClient::connect(&bootstrap, ClientConfig::default())
-        .err()
-        .expect("nothing listens there");
+    let Err(error) = KafkaClient::connect(&bootstrap, ClientConfig::default()) else {
+        panic!("connected to {bootstrap}, where nothing listens");
+    };
     assert!(
         matches!(error, KafkaError::Bootstrap { .. }),
         "a bootstrap failure: {error:?}"
