@@ -242,6 +242,17 @@ pub fn in_flight_target(reassignment: &InFlightReassignment) -> Vec<i32> {
         .collect()
 }
 
+/// The replicas Kafka is moving a partition from: in flight, Kafka lists old and new replicas
+/// together, and the old ones are those not being added.
+pub fn in_flight_origin(reassignment: &InFlightReassignment) -> Vec<i32> {
+    reassignment
+        .replicas
+        .iter()
+        .filter(|b| !reassignment.adding_replicas.contains(b))
+        .copied()
+        .collect()
+}
+
 /// Where `m` stands given the partition's current state and the reassignment in flight, if any.
 /// A reassignment in flight to `m`'s target, or to a stage of it (one that adds only target
 /// replicas and removes only replicas the target drops), is `m` in flight; a reassignment in
@@ -259,12 +270,7 @@ pub fn classify(
             b.sort_unstable();
             a == b
         };
-        let from: Vec<i32> = r
-            .replicas
-            .iter()
-            .filter(|b| !r.adding_replicas.contains(b))
-            .copied()
-            .collect();
+        let from = in_flight_origin(r);
         if same(&target, &m.target) || is_step_toward(&from, &target, &m.target) {
             return Ok(MoveState::InFlight);
         }
@@ -355,12 +361,7 @@ fn in_flight_shape(m: &Move, observed: &Observed) -> MoveShape {
     let min_isr = observed.min_isr.get(&m.topic).copied().unwrap_or(1);
     match observed.reassignment(m) {
         Some(r) => {
-            let from: Vec<i32> = r
-                .replicas
-                .iter()
-                .filter(|b| !r.adding_replicas.contains(b))
-                .copied()
-                .collect();
+            let from = in_flight_origin(r);
             MoveShape::of(&from, &in_flight_target(r), isr, min_isr)
         }
         None => MoveShape::of(&m.target, &m.target, isr, min_isr),
@@ -874,15 +875,8 @@ fn rounds(
                 .copied()
                 .chain(&batch)
                 .filter_map(|m| {
-                    // In flight, Kafka lists old and new replicas together: the old ones are
-                    // those not being added.
                     let current = match observed.reassignment(m) {
-                        Some(r) => r
-                            .replicas
-                            .iter()
-                            .filter(|b| !r.adding_replicas.contains(b))
-                            .copied()
-                            .collect(),
+                        Some(r) => in_flight_origin(r),
                         None => observed.partition(m)?.replicas.clone(),
                     };
                     Some(ThrottledMove {
@@ -1101,13 +1095,7 @@ fn describe_in_flight(in_flight: &[&Move], observed: &Observed) -> String {
                 m.topic,
                 m.partition,
                 join(&r.adding_replicas),
-                join(
-                    &r.replicas
-                        .iter()
-                        .filter(|b| !r.adding_replicas.contains(b))
-                        .copied()
-                        .collect::<Vec<_>>()
-                )
+                join(&in_flight_origin(r))
             ),
             None => format!("{}-{}", m.topic, m.partition),
         })
