@@ -56,6 +56,9 @@ pub struct FakeCluster {
     pub outage: Option<(i32, usize, usize)>,
     /// Looks at the reassignments so far.
     pub looks: usize,
+    /// Bytes per second produced to partitions, by (topic, partition), as a sampled snapshot
+    /// measures them (others: none; nobody consumes).
+    pub produce_rates: BTreeMap<(String, i32), f64>,
 }
 
 impl FakeCluster {
@@ -510,5 +513,33 @@ impl crate::heal::HealCluster for FakeCluster {
             reassignments,
             load_source: None,
         })
+    }
+
+    /// The snapshot with loads from one window over [`FakeCluster::produce_rates`] (the fake
+    /// keeps no offsets, and no time passes), derived as a live cluster's are.
+    fn sampled_snapshot(&mut self, options: crate::sampling::SampleOptions) -> Result<Snapshot> {
+        use crate::rates::{Figure, PartitionWindow, Window};
+        let mut snapshot = self.snapshot()?;
+        let partitions = snapshot
+            .partitions
+            .iter()
+            .map(|p| {
+                let key = (p.topic.clone(), p.partition);
+                let produce = self.produce_rates.get(&key).copied().unwrap_or(0.0);
+                let window = PartitionWindow {
+                    produce: Figure::Known(produce),
+                    consume: Figure::Known(0.0),
+                    bytes_per_message: None,
+                };
+                (key, window)
+            })
+            .collect();
+        let window = Window {
+            seconds: options.window.as_secs_f64(),
+            partitions,
+            notes: Vec::new(),
+        };
+        crate::sampling::apply_windows(&mut snapshot, &[window], options);
+        Ok(snapshot)
     }
 }

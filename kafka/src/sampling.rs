@@ -16,7 +16,7 @@ use kafka_protocol::messages::offset_fetch_request::OffsetFetchRequestGroup;
 use kafka_protocol::messages::{
     BrokerId, GroupId, ListGroupsRequest, ListOffsetsRequest, OffsetFetchRequest,
 };
-use kplace_placement::snapshot::Snapshot;
+use kplace_placement::snapshot::{PartitionSpec, Snapshot};
 use kplace_placement::snapshot_load::{LoadMethod, LoadSource, SampledRates};
 
 use crate::admin::{self, PartitionInfo, RESOURCE_TOPIC};
@@ -68,6 +68,29 @@ pub fn take_sampled_snapshot(client: &mut KafkaClient, options: SampleOptions) -
         .collect();
     apply_windows(&mut snapshot, &windows, options);
     Ok(snapshot)
+}
+
+/// Gives `to` (a later snapshot of the same cluster, e.g. after moves) the rates `from`
+/// measured: a partition's produce and consume rates do not depend on where its replicas are,
+/// so its load is derived again for its replica count now; partitions `from` does not have keep
+/// theirs. `to`'s load source becomes `from`'s.
+pub fn carry_loads(from: &Snapshot, to: &mut Snapshot) {
+    let measured: BTreeMap<(&str, i32), &PartitionSpec> = from
+        .partitions
+        .iter()
+        .map(|p| ((p.topic.as_str(), p.partition), p))
+        .collect();
+    for partition in &mut to.partitions {
+        let Some(old) = measured.get(&(partition.topic.as_str(), partition.partition)) else {
+            continue;
+        };
+        partition.load = match &old.rates {
+            Some(r) => rates::load_of(r.produce, r.consume, partition.replicas.len()),
+            None => old.load,
+        };
+        partition.rates = old.rates.clone();
+    }
+    to.load_source = from.load_source.clone();
 }
 
 /// Sets each partition's load and rates from the windows, and the snapshot's load source.

@@ -65,6 +65,11 @@ pub struct HealArgs {
     batching: BatchingArgs,
     #[command(flatten)]
     capacity: crate::capacity_args::CapacityArgs,
+    /// Rate sampling: with --sample, each round first measures every partition's produce and
+    /// consume rates over the window (the round takes that much longer), so the capacity goal
+    /// checks network in/out and CPU against --capacity too; without it, only disk.
+    #[command(flatten)]
+    sample: crate::sample_args::SampleArgs,
     /// How to show progress: `auto` (the round's lines on stdout; an apply's progress as a
     /// display on a terminal or log lines, on stderr) or `json` (one JSON event per line on
     /// stdout: the apply's events, then a `round` event per round; schema in README.md,
@@ -93,6 +98,7 @@ pub fn run(args: HealArgs) -> Result<ExitCode, CliError> {
     round.execute = args.execute;
     round.apply = args.batching.options(true, &stop);
     round.capacities = args.capacity.read()?;
+    round.sample = args.sample.options()?;
     let mut healer = Healer::new(round, StateFile { args: &args })?;
     let mut round_number = 0u64;
     loop {

@@ -22,6 +22,7 @@ use crate::error::Result;
 use crate::owned_throttles::remove_leftover_throttles;
 use crate::plan_moves::moves_of_plan;
 use crate::reassignment_json::Move;
+use crate::sampling::{carry_loads, SampleOptions};
 
 /// The grace period `kplace heal` gives a dead broker by default.
 pub const DEFAULT_DEAD_BROKER_GRACE: Duration = Duration::from_secs(30 * 60);
@@ -47,6 +48,10 @@ pub struct HealRound {
     /// Capacities laid over every snapshot the round takes (`--capacity FILE`), over what the
     /// brokers report; `None` keeps the snapshot's.
     pub capacities: Option<CapacityFile>,
+    /// Measure each partition's load before planning (`kplace heal --sample`), so the capacity
+    /// goal sees network and CPU; `None` plans with the loads the snapshot has (none, live).
+    /// The look after the moves keeps these rates: where replicas are does not change them.
+    pub sample: Option<SampleOptions>,
 }
 
 impl HealRound {
@@ -64,6 +69,7 @@ impl HealRound {
                 cluster: 100,
             }),
             capacities: None,
+            sample: None,
         }
     }
 
@@ -82,7 +88,7 @@ impl HealRound {
         now: SystemTime,
         on_event: &mut dyn FnMut(&ApplyEvent),
     ) -> std::result::Result<RoundReport, HealError> {
-        let snapshot = self.snapshot(cluster)?;
+        let snapshot = self.snapshot(cluster, None)?;
         // Throttles a killed kplace left behind go once nothing is in flight (while something
         // is, an apply may still be following it).
         if snapshot.reassignments.is_empty() {
@@ -132,7 +138,7 @@ impl HealRound {
         }
         validate(cluster, &moves, "heal plan")?;
         let report = execute(cluster, &moves, &self.apply_options(), on_event)?;
-        let after = self.snapshot(cluster)?;
+        let after = self.snapshot(cluster, Some(&snapshot))?;
         let model_after = ClusterModel::build(&after, &self.policy, &ModelOptions::default())?;
         let remaining = hard_goal_violations(&model_after);
         Ok(RoundReport {
@@ -150,12 +156,23 @@ impl HealRound {
         })
     }
 
-    /// A snapshot of `cluster` with [`capacities`](Self::capacities) laid over it.
+    /// A snapshot of `cluster` with [`capacities`](Self::capacities) laid over it: sampled
+    /// when [`sample`](Self::sample) says so, unless `measured` (an earlier look of this round)
+    /// already carries the rates.
     fn snapshot<C: HealCluster>(
         &self,
         cluster: &mut C,
+        measured: Option<&Snapshot>,
     ) -> std::result::Result<Snapshot, HealError> {
-        let mut snapshot = cluster.snapshot()?;
+        let mut snapshot = match (self.sample, measured) {
+            (Some(_), Some(earlier)) => {
+                let mut snapshot = cluster.snapshot()?;
+                carry_loads(earlier, &mut snapshot);
+                snapshot
+            }
+            (Some(options), None) => cluster.sampled_snapshot(options)?,
+            (None, _) => cluster.snapshot()?,
+        };
         if let Some(file) = &self.capacities {
             file.lay_over(&mut snapshot).map_err(HealError::Capacity)?;
         }

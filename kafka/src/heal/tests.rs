@@ -329,3 +329,60 @@ fn a_capacity_file_that_does_not_fit_the_cluster_fails_the_round_before_any_move
     );
     assert!(fake.submitted.is_empty(), "nothing submitted");
 }
+
+#[test]
+fn with_sampling_a_round_sees_network_load_and_heals_what_exceeds_capacity() {
+    let mut fake = cluster();
+    // Two partitions on brokers 1, 3, 5 (spread holds), 500 B/s each: 1000 B/s into each of
+    // them against a capacity of 700 (the capacity goal keeps loads under 80% of it: 560).
+    fake.add_topic("t", &[vec![1, 3, 5], vec![3, 5, 1]], 300);
+    for p in 0..2 {
+        fake.produce_rates.insert(("t".to_string(), p), 500.0);
+    }
+    let file = kplace_placement::capacity_file::parse_capacity_file(
+        "default:\n  network_in_bytes_per_second: 700\n",
+        "capacity.yaml",
+    )
+    .expect("parses");
+    let unsampled = HealRound {
+        capacities: Some(file.clone()),
+        ..healing(true)
+    };
+    let blind = run(&unsampled, &mut fake, &mut state(), at(1000));
+    assert_eq!(blind.status, Status::Healthy, "no load seen: {blind:?}");
+    assert!(fake.submitted.is_empty());
+
+    let sampled = HealRound {
+        sample: Some(crate::sampling::SampleOptions {
+            window: Duration::from_secs(60),
+            samples: 1,
+            statistic: crate::rates::Statistic::Mean,
+        }),
+        ..unsampled
+    };
+    let healed = run(&sampled, &mut fake, &mut state(), at(1001));
+    assert_eq!(healed.status, Status::Healed, "{healed:?}");
+    assert!(healed.violations > 0 && healed.applied >= 1, "{healed:?}");
+    let plan = healed.plan.as_ref().expect("a plan");
+    let capacity = plan
+        .goals
+        .iter()
+        .find(|g| g.name == "capacity")
+        .expect("capacity goal");
+    let unchecked = capacity
+        .skipped
+        .as_ref()
+        .map_or(&[][..], |s| &s.resources[..]);
+    assert!(!unchecked.iter().any(|r| r == "network-in"), "{capacity:?}");
+    // No broker receives more than its capacity: the partitions no longer share all brokers.
+    let mut inflow = std::collections::BTreeMap::<i32, f64>::new();
+    for p in 0..2 {
+        for &broker in fake.replicas("t", p).expect("partition").iter() {
+            *inflow.entry(broker).or_default() += 500.0;
+        }
+    }
+    assert!(inflow.values().all(|&bytes| bytes <= 560.0), "{inflow:?}");
+    assert!(spread_over_racks(&fake, "t", 2));
+    let again = run(&sampled, &mut fake, &mut state(), at(1002));
+    assert_eq!(again.status, Status::Healthy, "{again:?}");
+}
