@@ -1,8 +1,12 @@
 //! Disk capacity as the brokers report it (KIP-827, Kafka 3.3): from DescribeLogDirs v4 each log
 //! dir carries the total and usable bytes of the volume it is on; older versions send `-1`.
 //!
-//! A broker's disk capacity is the sum of the total bytes of its online log dirs (a log dir
-//! that reports an error holds nothing kplace can place, so it adds nothing). Two log dirs on
+//! A broker's disk capacity is what Kafka could hold on its online log dirs (a log dir that
+//! reports an error holds nothing kplace can place, so it adds nothing): per dir, the bytes
+//! still usable plus the bytes Kafka's own partitions (current and future replicas) already
+//! take there, never more than the volume's total. A volume shared with other files (the
+//! operating system, other services' data) is thus counted only for the part Kafka can use;
+//! a dedicated volume counts whole, less the filesystem's own reserve. Two log dirs on
 //! one volume would count that volume twice: Kafka does not say which volume a dir is on, and
 //! JBOD setups put each dir on its own disk. A broker whose online dirs do not all report a
 //! total (v3 or older negotiated) has no reported capacity: a part would be a wrong figure.
@@ -23,6 +27,10 @@ pub struct ReportedDisk {
     pub total_bytes: u64,
     /// Sum of the bytes still usable on them.
     pub usable_bytes: u64,
+    /// Sum of the bytes Kafka's partitions (current and future replicas) take on them.
+    pub held_bytes: u64,
+    /// What Kafka could hold: per dir `min(total, usable + held)`, summed.
+    pub capacity_bytes: u64,
     /// How many log dirs were summed.
     pub log_dirs: usize,
 }
@@ -34,13 +42,24 @@ pub fn reported_disk(results: &[DescribeLogDirsResult]) -> Option<ReportedDisk> 
     if online.is_empty() || online.iter().any(|dir| dir.total_bytes < 0) {
         return None;
     }
-    let sum = |f: fn(&DescribeLogDirsResult) -> i64| -> u64 {
-        online.iter().map(|dir| f(dir).max(0) as u64).sum()
+    let sum = |f: &dyn Fn(&DescribeLogDirsResult) -> u64| -> u64 {
+        online.iter().map(|dir| f(dir)).sum()
     };
-    let total_bytes = sum(|dir| dir.total_bytes);
+    let total = |dir: &DescribeLogDirsResult| dir.total_bytes.max(0) as u64;
+    let usable = |dir: &DescribeLogDirsResult| dir.usable_bytes.max(0) as u64;
+    let held = |dir: &DescribeLogDirsResult| -> u64 {
+        dir.topics
+            .iter()
+            .flat_map(|topic| &topic.partitions)
+            .map(|p| p.partition_size.max(0) as u64)
+            .sum()
+    };
+    let total_bytes = sum(&total);
     (total_bytes > 0).then(|| ReportedDisk {
         total_bytes,
-        usable_bytes: sum(|dir| dir.usable_bytes),
+        usable_bytes: sum(&usable),
+        held_bytes: sum(&held),
+        capacity_bytes: sum(&|dir| total(dir).min(usable(dir) + held(dir))),
         log_dirs: online.len(),
     })
 }
@@ -49,7 +68,7 @@ pub fn reported_disk(results: &[DescribeLogDirsResult]) -> Option<ReportedDisk> 
 /// else unknown; network and CPU unknown (no admin call says them; `--capacity` gives them).
 pub fn snapshot_capacity(disk: Option<&ReportedDisk>) -> (Capacity, CapacitySource) {
     let capacity = Capacity {
-        disk: disk.map(|d| d.total_bytes as f64),
+        disk: disk.map(|d| d.capacity_bytes as f64),
         ..Capacity::default()
     };
     let source = CapacitySource {
@@ -67,11 +86,33 @@ pub fn snapshot_capacity(disk: Option<&ReportedDisk>) -> (Capacity, CapacitySour
 mod tests {
     use super::*;
 
+    use kafka_protocol::messages::describe_log_dirs_response::{
+        DescribeLogDirsPartition, DescribeLogDirsTopic,
+    };
+
     fn dir(error_code: i16, total: i64, usable: i64) -> DescribeLogDirsResult {
         DescribeLogDirsResult::default()
             .with_error_code(error_code)
             .with_total_bytes(total)
             .with_usable_bytes(usable)
+    }
+
+    /// A dir whose partitions take `sizes` bytes (the last one a future replica).
+    fn holding(total: i64, usable: i64, sizes: &[i64]) -> DescribeLogDirsResult {
+        let partitions = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &size)| {
+                DescribeLogDirsPartition::default()
+                    .with_partition_index(i as i32)
+                    .with_partition_size(size)
+                    .with_is_future_key(i + 1 == sizes.len() && sizes.len() > 1)
+            })
+            .collect();
+        let topic = DescribeLogDirsTopic::default()
+            .with_name(crate::names::topic_name("t"))
+            .with_partitions(partitions);
+        dir(0, total, usable).with_topics(vec![topic])
     }
 
     #[test]
@@ -82,9 +123,29 @@ mod tests {
             ReportedDisk {
                 total_bytes: 1500,
                 usable_bytes: 500,
+                held_bytes: 0,
+                capacity_bytes: 500,
                 log_dirs: 2
             }
         );
+    }
+
+    #[test]
+    fn what_kafka_holds_counts_and_other_files_do_not() {
+        // A shared 1000-byte volume: Kafka holds 300 (200 + a 100-byte future replica), 500
+        // are free, so 200 belong to other files: Kafka could hold 800.
+        let shared = reported_disk(&[holding(1000, 500, &[200, 100])]).unwrap();
+        assert_eq!((shared.held_bytes, shared.capacity_bytes), (300, 800));
+        assert_eq!(snapshot_capacity(Some(&shared)).0.disk, Some(800.0));
+        // A dedicated volume: never more than the volume, even if the figures race (a segment
+        // deleted between the two readings Kafka makes).
+        let racing = reported_disk(&[holding(1000, 900, &[300])]).unwrap();
+        assert_eq!(racing.capacity_bytes, 1000);
+        // Per dir, not over the sum: a full dir does not lend room to an empty one.
+        let two = reported_disk(&[holding(1000, 900, &[300]), holding(1000, 0, &[1000])]).unwrap();
+        assert_eq!(two.capacity_bytes, 2000);
+        let two = reported_disk(&[holding(1000, 100, &[100]), holding(1000, 0, &[500])]).unwrap();
+        assert_eq!(two.capacity_bytes, 700);
     }
 
     #[test]
