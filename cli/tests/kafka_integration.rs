@@ -142,7 +142,7 @@ const SCENARIOS: &[Scenario] = &[
         run: kafka_scenarios::stuck::run,
     },
     Scenario {
-        name: "snapshot --sample: produce and consume rates within 15% of the true rates",
+        name: "snapshot --sample: rates within 15%; heal and plan --sample act on skewed load",
         versions: Versions::Newest,
         run: kafka_scenarios::rates::run,
     },

@@ -163,22 +163,27 @@ fn known(combined: &Combined) -> (Option<f64>, Option<f64>) {
     }
 }
 
+/// How long one reading retries the partitions whose leader just moved (a leader election
+/// right before sampling, as after `apply` or a heal round, leaves brokers with metadata a few
+/// milliseconds old): short, since a retried partition's offsets are read later than the
+/// others' and the window is measured once for all.
+const LEADER_RETRY: crate::retry::RetryPolicy = crate::retry::RetryPolicy {
+    deadline: Duration::from_secs(3),
+    initial_backoff: Duration::from_millis(100),
+    max_backoff: Duration::from_millis(500),
+};
+
 /// One reading of the whole cluster; `at` counts from `started`.
 pub fn read(client: &mut KafkaClient, started: Instant) -> Result<Reading> {
-    let partitions = admin::partitions(client, None)?;
+    let mut partitions = admin::partitions(client, None)?;
     let live: Vec<i32> = client.broker_addresses().keys().copied().collect();
-    let mut sizes: BTreeMap<PartitionKey, u64> = BTreeMap::new();
-    let leaders: BTreeMap<PartitionKey, i32> = partitions
-        .iter()
-        .map(|p| ((p.topic.clone(), p.partition), p.leader))
-        .collect();
+    // Every broker's copy, so that the leader's can be taken once the leaders are settled.
+    let mut copies: BTreeMap<PartitionKey, BTreeMap<i32, u64>> = BTreeMap::new();
     for &broker in &live {
         match admin::log_dir_sizes(client, broker) {
             Ok(held) => {
                 for (key, size) in held {
-                    if leaders.get(&key) == Some(&broker) {
-                        sizes.insert(key, size);
-                    }
+                    copies.entry(key).or_default().insert(broker, size);
                 }
             }
             Err(error) => {
@@ -186,16 +191,23 @@ pub fn read(client: &mut KafkaClient, started: Instant) -> Result<Reading> {
             }
         }
     }
-    let earliest = offsets(client, &partitions, EARLIEST)?;
+    let earliest = offsets(client, &mut partitions, EARLIEST)?;
     let before = started.elapsed().as_secs_f64();
-    let latest = offsets(client, &partitions, LATEST)?;
+    let latest = offsets(client, &mut partitions, LATEST)?;
     let at = (before + started.elapsed().as_secs_f64()) / 2.0;
     let committed = committed_offsets(client, &live)?;
+    let leaders: BTreeMap<PartitionKey, i32> = partitions
+        .iter()
+        .map(|p| ((p.topic.clone(), p.partition), p.leader))
+        .collect();
     let partitions = latest
         .into_iter()
         .filter_map(|(key, log_end)| {
             let log_start = *earliest.get(&key)?;
-            let size = sizes.get(&key).copied();
+            let size = leaders
+                .get(&key)
+                .and_then(|leader| copies.get(&key)?.get(leader))
+                .copied();
             Some((
                 key,
                 PartitionReading {
@@ -214,14 +226,65 @@ pub fn read(client: &mut KafkaClient, started: Instant) -> Result<Reading> {
 }
 
 /// The offset at `timestamp` (`LATEST` or `EARLIEST`) of every partition with a leader, asked
-/// of each leader. A partition whose leader answers with an error is left out (unknown).
+/// of each leader. Partitions whose leader says it no longer leads them (or cannot be reached)
+/// are asked again at their leader by fresh metadata, within [`LEADER_RETRY`], and `partitions`
+/// then carries the new leaders; a partition still failing is left out (unknown), with a warning.
 fn offsets(
     client: &mut KafkaClient,
-    partitions: &[PartitionInfo],
+    partitions: &mut [PartitionInfo],
     timestamp: i64,
 ) -> Result<BTreeMap<PartitionKey, i64>> {
+    let mut out = BTreeMap::new();
+    let mut attempts = crate::retry::Attempts::new(LEADER_RETRY);
+    let mut wanted: BTreeSet<PartitionKey> = partitions
+        .iter()
+        .filter(|p| p.leader >= 0)
+        .map(|p| (p.topic.clone(), p.partition))
+        .collect();
+    loop {
+        let asked: Vec<&PartitionInfo> = partitions
+            .iter()
+            .filter(|p| p.leader >= 0 && wanted.contains(&(p.topic.clone(), p.partition)))
+            .collect();
+        let failed = offsets_at_leaders(client, &asked, timestamp, &mut out);
+        if failed.is_empty() {
+            return Ok(out);
+        }
+        let Some(wait) = attempts.next_backoff() else {
+            for ((topic, partition), why) in &failed {
+                tracing::warn!(%topic, partition, %why, "ListOffsets: partition left out of this reading");
+            }
+            return Ok(out);
+        };
+        tracing::debug!(
+            partitions = failed.len(),
+            "ListOffsets: leaders moved; asking again"
+        );
+        std::thread::sleep(wait);
+        let topics: BTreeSet<String> = failed.keys().map(|(t, _)| t.clone()).collect();
+        let fresh = admin::partitions(client, Some(topics.into_iter().collect()))?;
+        for p in partitions.iter_mut() {
+            if let Some(now) = fresh
+                .iter()
+                .find(|f| f.topic == p.topic && f.partition == p.partition)
+            {
+                p.leader = now.leader;
+            }
+        }
+        wanted = failed.into_keys().collect();
+    }
+}
+
+/// One round of [`offsets`]: asks each leader for its partitions' offsets into `out`; returns
+/// the partitions that failed in a way a fresh leader may mend, with the reason.
+fn offsets_at_leaders(
+    client: &mut KafkaClient,
+    partitions: &[&PartitionInfo],
+    timestamp: i64,
+    out: &mut BTreeMap<PartitionKey, i64>,
+) -> BTreeMap<PartitionKey, String> {
     let mut by_leader: BTreeMap<i32, BTreeMap<&str, Vec<i32>>> = BTreeMap::new();
-    for p in partitions.iter().filter(|p| p.leader >= 0) {
+    for p in partitions {
         by_leader
             .entry(p.leader)
             .or_default()
@@ -229,8 +292,12 @@ fn offsets(
             .or_default()
             .push(p.partition);
     }
-    let mut out = BTreeMap::new();
+    let mut failed = BTreeMap::new();
     for (leader, topics) in by_leader {
+        let keys: Vec<PartitionKey> = topics
+            .iter()
+            .flat_map(|(t, ns)| ns.iter().map(|&n| (t.to_string(), n)))
+            .collect();
         let request = ListOffsetsRequest::default()
             .with_replica_id(BrokerId(-1))
             .with_isolation_level(0)
@@ -258,21 +325,25 @@ fn offsets(
         let response = match client.send_to_broker(leader, &request) {
             Ok(response) => response,
             Err(error) => {
-                tracing::warn!(broker = leader, %error, "ListOffsets failed; the partitions it leads are unknown in this reading");
+                let why = format!("broker {leader}: {error}");
+                failed.extend(keys.into_iter().map(|k| (k, why.clone())));
                 continue;
             }
         };
         for topic in &response.topics {
             for p in &topic.partitions {
-                if p.error_code != 0 {
-                    tracing::warn!(topic = %topic.name.0.as_str(), partition = p.partition_index, error = %error_name(p.error_code), "ListOffsets: partition left out of this reading");
-                    continue;
+                let key = (topic.name.0.to_string(), p.partition_index);
+                if p.error_code == 0 {
+                    out.insert(key, p.offset);
+                } else if crate::retry::is_retriable(p.error_code) {
+                    failed.insert(key, error_name(p.error_code).to_string());
+                } else {
+                    tracing::warn!(topic = %key.0, partition = key.1, error = %error_name(p.error_code), "ListOffsets: partition left out of this reading");
                 }
-                out.insert((topic.name.0.to_string(), p.partition_index), p.offset);
             }
         }
     }
-    Ok(out)
+    failed
 }
 
 /// Committed offsets of every group the live brokers coordinate: group → partition → offset.

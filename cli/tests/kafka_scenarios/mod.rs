@@ -17,6 +17,7 @@ pub mod rates;
 pub mod reassign_tool;
 pub mod resume;
 pub mod sigterm;
+pub mod skewed_load;
 pub mod staged;
 pub mod stuck;
 pub mod throttle_configs;

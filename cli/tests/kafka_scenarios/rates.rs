@@ -3,7 +3,8 @@
 //! them (VerifiableConsumer, which commits after every poll). The sampled produce rate of every
 //! topic and the consume rate of the read topic are within 15% of the true rates; the topics
 //! nobody reads show a consume rate of zero. `check --bootstrap-server --sample` says how its
-//! loads were obtained.
+//! loads were obtained. Then, with the same load running, [`skewed_load`]: `heal --sample` and
+//! `plan --sample` act on it.
 
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::policy_for;
+use super::{policy_for, skewed_load};
 use crate::kafka_support::{repo, Cluster};
 
 /// Bytes of every record produced.
@@ -21,11 +22,14 @@ const WARM_UP: u64 = 15;
 /// The sampling window; 30 s keeps the 15% bound with commits every poll (the 60 s
 /// would cost CI another half minute).
 const WINDOW: u64 = 30;
-/// Topic, records per second, replica lists (the heavy topic's leaders on brokers 1 and 2).
+/// Topic, records per second, replica lists: every pair in two zones and both Kubernetes
+/// clusters (brokers 1,2 az1/k8s-a; 3,4 az1/k8s-b; 5,6 az2/k8s-a; 7,8 az2/k8s-b; 9,10
+/// az3/k8s-a; 11,12 az3/k8s-b), so the spread policy holds, and the heavy topic's replicas and
+/// leaders skewed onto brokers 1 and 2.
 const TOPICS: [(&str, u64, [[i32; 2]; 4]); 3] = [
-    ("rates-heavy", 400, [[1, 3], [2, 4], [1, 5], [2, 6]]),
-    ("rates-medium", 150, [[3, 7], [4, 8], [5, 9], [6, 10]]),
-    ("rates-light", 40, [[7, 11], [8, 12], [9, 1], [10, 2]]),
+    ("rates-heavy", 400, [[1, 7], [2, 8], [1, 11], [2, 12]]),
+    ("rates-medium", 150, [[3, 5], [4, 6], [3, 9], [4, 10]]),
+    ("rates-light", 40, [[5, 11], [6, 12], [9, 7], [10, 8]]),
 ];
 /// The topic the consumer group reads.
 const READ: &str = "rates-medium";
@@ -81,7 +85,8 @@ pub fn run(cluster: &Cluster) {
         cluster.create_topic(topic, &assignment, &[]);
     }
     let bootstrap = format!("bootstrap.servers={}", cluster.bootstrap);
-    let running = WARM_UP + WINDOW + 60;
+    // The sampled snapshot, check and heal, two sampled plans and the apply between them.
+    let running = WARM_UP + 3 * WINDOW + 150;
     let mut tools: Vec<Background> = TOPICS
         .iter()
         .map(|(topic, rate, _)| {
@@ -101,6 +106,13 @@ pub fn run(cluster: &Cluster) {
                     &bootstrap,
                     "acks=1",
                     "linger.ms=100",
+                    // Without keys the default partitioner sticks to one partition per batch
+                    // and weighs partitions by their brokers' queues, so each partition's share
+                    // shifts from window to window and with every move; round robin (even
+                    // partition counts fixed by KAFKA-17632, in 3.9.1 and 4.0) gives every
+                    // partition the same share in every window, so that per-partition rates
+                    // measured before a plan still hold after it.
+                    "partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner",
                 ],
             )
         })
@@ -199,5 +211,7 @@ pub fn run(cluster: &Cluster) {
             && check.stdout.contains(" s (mean); CPU estimated"),
         "{check:?}"
     );
+    skewed_load::heal_sees_sampled_load(cluster, &policy);
+    skewed_load::plan_on_skewed_load(cluster, &policy, WINDOW);
     drop(tools);
 }
