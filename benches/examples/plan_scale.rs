@@ -9,31 +9,59 @@
 //! - `cruise-control`: Cruise Control's RandomCluster, 40 brokers, 50,001 replicas;
 //! - `cruise-control-large`: 215 brokers, 2.8 million replicas;
 //! - `stretch-scale-out`: a valid 1,000,000-partition stretch cluster (RF 6, 600 brokers) grown by
-//!   6 brokers, one per (zone, Kubernetes cluster), planned with `--add-brokers`.
+//!   6 brokers, one per (zone, Kubernetes cluster), planned with `--add-brokers`;
+//! - `stretch-100k`: 100,000 RF-6 partitions on uneven cells (20 brokers per cell, 2 and 1
+//!   empty brokers more in two of them), 3 dead brokers, 10% zone-only, with load;
+//!   `stretch-100k-drain` drains brokers 1 and 7 of it (`--remove-brokers`, only the required
+//!   moves), `stretch-100k-scale-out` adds one broker per cell (`--add-brokers`).
 
 use std::time::Instant;
 
 use kplace_benches::random_cluster::{rack_aware_policy, random_cluster, RandomClusterSpec};
-use kplace_benches::stretch_cluster::{stretch_policy, stretch_snapshot, StretchSpec};
+use kplace_benches::stretch_cluster::{
+    add_broker_per_cell, add_brokers_to_cell, stretch_policy, stretch_snapshot, StretchSpec,
+};
 use kplace_optimizer::limits::Operation;
 use kplace_optimizer::planner::{make_plan, PlanRequest};
 use kplace_placement::model::{ClusterModel, ModelOptions};
 use kplace_placement::policy::Policy;
-use kplace_placement::snapshot::{BrokerSpec, Snapshot};
+use kplace_placement::snapshot::Snapshot;
 
-/// The snapshot, policy and request of a workload.
-fn workload(name: &str) -> Option<(Snapshot, Policy, PlanRequest)> {
-    match name {
-        "cruise-control" => Some((
+/// The 100,000-partition stretch cluster of issue #14's quality figures: 20 brokers per cell,
+/// cells made uneven (2 more brokers in az1/k8s-a, 1 more in az3/k8s-b, all empty), 3 brokers
+/// dead, 10% of the partitions zone-only, with network and CPU load.
+fn stretch_100k() -> Snapshot {
+    let spec = StretchSpec {
+        brokers_per_cell: 20,
+        partitions: 100_000,
+        partitions_per_topic: 50,
+        broken_fraction: 0.10,
+        dead_brokers: 3,
+        seed: 14,
+        with_load: true,
+    };
+    let mut snapshot = stretch_snapshot(&spec);
+    add_brokers_to_cell(&mut snapshot, spec.brokers_per_cell, 0, 2);
+    add_brokers_to_cell(&mut snapshot, spec.brokers_per_cell, 5, 1);
+    snapshot
+}
+
+/// The snapshot, policy, model options and request of a workload.
+fn workload(name: &str) -> Option<(Snapshot, Policy, ModelOptions, PlanRequest)> {
+    if let Some(found) = stretch_100k_workload(name) {
+        return Some(found);
+    }
+    let (snapshot, policy, request) = match name {
+        "cruise-control" => (
             random_cluster(&RandomClusterSpec::cruise_control()),
             rack_aware_policy(),
             PlanRequest::default(),
-        )),
-        "cruise-control-large" => Some((
+        ),
+        "cruise-control-large" => (
             random_cluster(&RandomClusterSpec::large()),
             rack_aware_policy(),
             PlanRequest::default(),
-        )),
+        ),
         "stretch-scale-out" => {
             let spec = StretchSpec {
                 broken_fraction: 0.0,
@@ -44,24 +72,36 @@ fn workload(name: &str) -> Option<(Snapshot, Policy, PlanRequest)> {
             for broker in &mut snapshot.brokers {
                 broker.alive = true;
             }
-            let cells = spec.brokers_per_cell;
-            let first_new = snapshot.brokers.len() as i32 + 1;
-            for cell in 0..6 {
-                let template = snapshot.brokers[cell * cells].clone();
-                let id = first_new + cell as i32;
-                snapshot.brokers.push(BrokerSpec {
-                    id,
-                    alive: true,
-                    ..template
-                });
-            }
-            let request = PlanRequest::new().with_operation(
-                Operation::default().with_add_brokers((first_new..first_new + 6).collect()),
-            );
-            Some((snapshot, stretch_policy(), request))
+            let added = add_broker_per_cell(&mut snapshot, spec.brokers_per_cell);
+            let request =
+                PlanRequest::new().with_operation(Operation::default().with_add_brokers(added));
+            (snapshot, stretch_policy(), request)
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some((snapshot, policy, ModelOptions::default(), request))
+}
+
+/// `stretch-100k` (a full plan), `stretch-100k-drain` (`--remove-brokers 1,7`) and
+/// `stretch-100k-scale-out` (`--add-brokers`, one per cell).
+fn stretch_100k_workload(name: &str) -> Option<(Snapshot, Policy, ModelOptions, PlanRequest)> {
+    let mut snapshot = stretch_100k();
+    let (options, request) = match name {
+        "stretch-100k" => (ModelOptions::default(), PlanRequest::default()),
+        "stretch-100k-drain" => (
+            ModelOptions::excluding(vec![1, 7]),
+            PlanRequest::new().with_operation(Operation::default().with_only_required_moves(true)),
+        ),
+        "stretch-100k-scale-out" => {
+            let added = add_broker_per_cell(&mut snapshot, 20);
+            (
+                ModelOptions::default(),
+                PlanRequest::new().with_operation(Operation::default().with_add_brokers(added)),
+            )
+        }
+        _ => return None,
+    };
+    Some((snapshot, stretch_policy(), options, request))
 }
 
 fn main() {
@@ -74,13 +114,14 @@ fn main() {
         .nth(1)
         .unwrap_or_else(|| "cruise-control".to_string());
     let start = Instant::now();
-    let Some((snapshot, policy, request)) = workload(&name) else {
+    let Some((snapshot, policy, options, request)) = workload(&name) else {
         eprintln!(
-            "unknown workload '{name}' (cruise-control, cruise-control-large, stretch-scale-out)"
+            "unknown workload '{name}' (cruise-control, cruise-control-large, stretch-scale-out, \
+             stretch-100k, stretch-100k-drain, stretch-100k-scale-out)"
         );
         std::process::exit(2);
     };
-    let model = match ClusterModel::build(&snapshot, &policy, &ModelOptions::default()) {
+    let model = match ClusterModel::build(&snapshot, &policy, &options) {
         Ok(model) => model,
         Err(error) => {
             eprintln!("model: {error}");

@@ -151,6 +151,35 @@ pub fn stretch_snapshot(spec: &StretchSpec) -> Snapshot {
     }
 }
 
+/// Grows a stretch cluster by one live broker per cell (zone x Kubernetes cluster), each a copy
+/// of its cell's first broker with the next free id; returns the new brokers' ids.
+pub fn add_broker_per_cell(snapshot: &mut Snapshot, brokers_per_cell: usize) -> Vec<i32> {
+    (0..6)
+        .flat_map(|cell| add_brokers_to_cell(snapshot, brokers_per_cell, cell, 1))
+        .collect()
+}
+
+/// Adds `count` live brokers to `cell` (0..6: az1/k8s-a, az1/k8s-b, ..., az3/k8s-b), copies of
+/// its first broker with the next free ids (cells of uneven size); returns their ids.
+pub fn add_brokers_to_cell(
+    snapshot: &mut Snapshot,
+    brokers_per_cell: usize,
+    cell: usize,
+    count: usize,
+) -> Vec<i32> {
+    let template = snapshot.brokers[cell * brokers_per_cell].clone();
+    let first_new = snapshot.brokers.iter().map(|b| b.id).max().unwrap_or(0) + 1;
+    let added: Vec<i32> = (first_new..first_new + count as i32).collect();
+    for &id in &added {
+        snapshot.brokers.push(BrokerSpec {
+            id,
+            alive: true,
+            ..template.clone()
+        });
+    }
+    added
+}
+
 /// The policy: RF 6, 2 per zone and 3 per Kubernetes cluster, zone and cluster from the rack.
 pub fn stretch_policy() -> Policy {
     Policy {

@@ -1,8 +1,11 @@
 //! Drains move only what the operation requires: `--remove-brokers 1,7` on a stretch cluster
 //! with 3 brokers per cell (zone × Kubernetes cluster) moves exactly the replicas on brokers 1
-//! and 7 by default; a full rebalance afterwards is an explicit choice (`--rebalance`).
+//! and 7 by default; a full rebalance afterwards is an explicit choice (`--rebalance`). A
+//! scale-out (`--add-brokers`, one new broker per cell) moves replicas only onto the new brokers.
 
-use kplace_benches::stretch_cluster::{stretch_policy, stretch_snapshot, StretchSpec};
+use kplace_benches::stretch_cluster::{
+    add_broker_per_cell, stretch_policy, stretch_snapshot, StretchSpec,
+};
 use kplace_optimizer::limits::Operation;
 use kplace_optimizer::plan::Plan;
 use kplace_optimizer::planner::{make_plan, PlanRequest};
@@ -77,4 +80,61 @@ fn drain_moves_exactly_the_drained_replicas() {
         plan.totals.replica_moves, rebalanced.totals.replica_moves
     );
     assert!(rebalanced.totals.replica_moves > drained);
+}
+
+#[test]
+fn scale_out_moves_replicas_only_onto_the_new_brokers() {
+    let mut snapshot = cluster();
+    let added = add_broker_per_cell(&mut snapshot, 3);
+    let model =
+        ClusterModel::build(&snapshot, &stretch_policy(), &ModelOptions::default()).expect("model");
+    let request =
+        PlanRequest::new().with_operation(Operation::default().with_add_brokers(added.clone()));
+    let plan = make_plan(&model, &request).expect("scale-out plan");
+    for goal in plan.goals.iter().filter(|g| g.hard) {
+        assert!(
+            goal.after.satisfied,
+            "{} unmet: {:?}",
+            goal.name, goal.after
+        );
+    }
+    for p in &plan.partitions {
+        let gained: Vec<i32> = p
+            .new_replicas
+            .iter()
+            .copied()
+            .filter(|b| !p.old_replicas.contains(b))
+            .collect();
+        assert!(
+            gained.iter().all(|b| added.contains(b)),
+            "{}-{}: {:?} -> {:?} adds a replica to an old broker",
+            p.topic,
+            p.partition,
+            p.old_replicas,
+            p.new_replicas
+        );
+    }
+    // Every new broker receives load, about its share: 246 partitions x 6 replicas over 24
+    // brokers is 61.5 each; the replica band (±10%) asks at least 55.
+    for id in &added {
+        let broker = plan
+            .brokers
+            .iter()
+            .find(|b| b.id == *id)
+            .expect("new broker");
+        assert!(
+            broker.after.replicas >= 55,
+            "new broker {id} holds {} replicas",
+            broker.after.replicas
+        );
+    }
+    let gained: u64 = plan
+        .partitions
+        .iter()
+        .map(|p| p.new_replicas.iter().filter(|b| added.contains(b)).count() as u64)
+        .sum();
+    assert_eq!(
+        plan.totals.replica_moves, gained,
+        "every move lands on a new broker"
+    );
 }
