@@ -21,8 +21,6 @@ const PULL_ATTEMPTS_PER_BROKER: usize = 40_000;
 const CANDIDATES_PER_BROKER: usize = 4_000;
 /// Brokers furthest the other way that a broker outside the band tries swaps with.
 const SWAP_PARTNERS: usize = 8;
-/// Partners of a broker outside the leader band.
-const LEADER_SWAP_PARTNERS: usize = 64;
 /// Swaps applied per pair of brokers and round at most.
 const SWAPS_PER_PAIR: usize = 1_000;
 
@@ -43,12 +41,9 @@ pub fn rebalance(run: &mut GoalRun<'_, '_>, band: &Target<'_>) {
 
 /// Brokers still outside the band after the moves exchange replicas with the brokers furthest the
 /// other way ([`try_swap`]). Only loads that differ between replicas can be evened out this way,
-/// so replica counts never swap; leader counts do, when a led replica goes for a follower (the
-/// leadership moves with the list position): the way a broker sheds leaderships that only
-/// brokers already at an earlier goal's replica limit could take. Returns whether anything was
-/// swapped.
+/// so replica and leader counts never swap. Returns whether anything was swapped.
 fn swaps(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> bool {
-    if resource == Resource::Replicas {
+    if resource.is_count() {
         return false;
     }
     let offenders = band.offenders(run.state);
@@ -57,25 +52,13 @@ fn swaps(run: &mut GoalRun<'_, '_>, band: &Target<'_>, resource: Resource) -> bo
     }
     let hosted = run.state.hosted();
     let by_load = destinations(run, resource);
-    // Leader counts tie on many brokers, and the broker that can take a leadership is often
-    // not among the few furthest away (a follower of the same cell is): more partners.
-    let partners_wanted = if resource == Resource::Leaders {
-        LEADER_SWAP_PARTNERS
-    } else {
-        SWAP_PARTNERS
-    };
     let mut swapped = false;
     for (b, _) in offenders {
         let over = value(run, resource, b) > band.hi[b as usize];
         let partners: Vec<BrokerIdx> = if over {
-            by_load.iter().copied().take(partners_wanted).collect()
+            by_load.iter().copied().take(SWAP_PARTNERS).collect()
         } else {
-            by_load
-                .iter()
-                .rev()
-                .copied()
-                .take(partners_wanted)
-                .collect()
+            by_load.iter().rev().copied().take(SWAP_PARTNERS).collect()
         };
         for other in partners.into_iter().filter(|&o| o != b) {
             let (heavy, light) = if over { (b, other) } else { (other, b) };
