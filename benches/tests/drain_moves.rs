@@ -137,4 +137,13 @@ fn scale_out_moves_replicas_only_onto_the_new_brokers() {
         plan.totals.replica_moves, gained,
         "every move lands on a new broker"
     );
+    // The move bound counts what the new brokers must receive to reach the replica band's
+    // lower edge (the plan fills them), so it is not zero, and the plan is above it.
+    let bound = plan.bounds.as_ref().expect("move bound").replica_moves;
+    eprintln!(
+        "scale-out: {} moves, move bound {bound}",
+        plan.totals.replica_moves
+    );
+    assert!(bound >= 6 * 55, "bound {bound}");
+    assert!(plan.totals.replica_moves >= bound);
 }

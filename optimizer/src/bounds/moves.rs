@@ -49,23 +49,29 @@ pub fn move_bound(
         needed += gain;
         needed_bytes += gain * model.partitions()[p as usize].size;
     }
-    let met = |name: &str| goals.iter().any(|g| g.name == name && g.after.satisfied);
+    let planned = |name: &str| goals.iter().any(|g| g.name == name);
     let state = ClusterState::new(model, after.to_vec());
     let stats_before = broker_stats(model, before);
+    let stats_after = state.stats();
+    // Only the brokers the plan brings up to the band's lower edge: where a goal is not met
+    // (a scale-out that may not fill brokers it was not told of), the brokers it does fill
+    // still had to receive the difference.
     let inflow = |resource: Resource, threshold: f64| {
         let band = Band::around_mean(&state, resource, threshold);
         stats_before
             .iter()
+            .zip(stats_after)
             .enumerate()
-            .map(|(b, s)| (band.lo[b] - resource.of(s)).max(0.0))
+            .filter(|(b, (_, now))| resource.of(now) >= band.lo[*b])
+            .map(|(b, (was, _))| (band.lo[b] - resource.of(was)).max(0.0))
             .sum::<f64>()
     };
     let mut moves = needed;
-    if met("replica-balance") {
+    if planned("replica-balance") {
         moves = moves.max(inflow(Resource::Replicas, config.replica_balance_threshold) as u64);
     }
     let mut bytes = needed_bytes;
-    if met("disk-balance") {
+    if planned("disk-balance") {
         bytes = bytes.max(inflow(Resource::Disk, config.resource_balance_threshold).floor() as u64);
     }
     MoveBound {
