@@ -26,12 +26,10 @@ fn cluster() -> Snapshot {
     })
 }
 
-fn drain(snapshot: &Snapshot, only_required_moves: bool) -> Plan {
-    let options = ModelOptions::excluding(REMOVED.to_vec());
-    let model = ClusterModel::build(snapshot, &stretch_policy(), &options).expect("model");
-    let request = PlanRequest::new()
-        .with_operation(Operation::default().with_only_required_moves(only_required_moves));
-    let plan = make_plan(&model, &request).expect("drain plan");
+/// The plan of `operation` on the stretch policy, every hard goal met.
+fn planned(snapshot: &Snapshot, options: &ModelOptions, operation: Operation) -> Plan {
+    let model = ClusterModel::build(snapshot, &stretch_policy(), options).expect("model");
+    let plan = make_plan(&model, &PlanRequest::new().with_operation(operation)).expect("plan");
     for goal in plan.goals.iter().filter(|g| g.hard) {
         assert!(
             goal.after.satisfied,
@@ -39,6 +37,15 @@ fn drain(snapshot: &Snapshot, only_required_moves: bool) -> Plan {
             goal.name, goal.after
         );
     }
+    plan
+}
+
+fn drain(snapshot: &Snapshot, only_required_moves: bool) -> Plan {
+    let plan = planned(
+        snapshot,
+        &ModelOptions::excluding(REMOVED.to_vec()),
+        Operation::default().with_only_required_moves(only_required_moves),
+    );
     for p in &plan.partitions {
         assert!(
             !p.new_replicas.iter().any(|b| REMOVED.contains(b)),
@@ -86,18 +93,11 @@ fn drain_moves_exactly_the_drained_replicas() {
 fn scale_out_moves_replicas_only_onto_the_new_brokers() {
     let mut snapshot = cluster();
     let added = add_broker_per_cell(&mut snapshot, 3);
-    let model =
-        ClusterModel::build(&snapshot, &stretch_policy(), &ModelOptions::default()).expect("model");
-    let request =
-        PlanRequest::new().with_operation(Operation::default().with_add_brokers(added.clone()));
-    let plan = make_plan(&model, &request).expect("scale-out plan");
-    for goal in plan.goals.iter().filter(|g| g.hard) {
-        assert!(
-            goal.after.satisfied,
-            "{} unmet: {:?}",
-            goal.name, goal.after
-        );
-    }
+    let plan = planned(
+        &snapshot,
+        &ModelOptions::default(),
+        Operation::default().with_add_brokers(added.clone()),
+    );
     for p in &plan.partitions {
         let gained: Vec<i32> = p
             .new_replicas
