@@ -1,6 +1,7 @@
 //! Leadership is cheap: a leadership-only change that brings the leader band closer without
 //! breaking an earlier goal's band is taken, also when no single step of it would be (the
-//! leadership exchange, `optimizer/src/goals/leadership.rs`).
+//! leadership exchange, `optimizer/src/goals/leadership.rs`), and also once the band holds, as
+//! long as it evens out the most-leading broker (leveling towards the bound).
 
 mod support;
 
@@ -75,4 +76,57 @@ fn stretch_fixture_leaders_reach_their_bound_where_the_resource_goals_allow() {
     }
     assert_eq!(leaders.after.violations, outside);
     assert!(outside <= 1, "before the exchange 5 brokers were outside");
+}
+
+/// A met leader band is not where leadership stops: three brokers in three racks holding every
+/// one of 30 RF-3 partitions lead 11, 10 and 9 (inside the band 9..=11), and one leadership
+/// change (free: it copies nothing) makes it 10 each, the bound. Nothing is copied.
+#[test]
+fn a_met_leader_band_still_levels_towards_the_bound() {
+    use kplace_placement::parse::parse_policy;
+    use kplace_placement::snapshot::{BrokerSpec, PartitionSpec, Snapshot};
+    let brokers = (1..=3)
+        .map(|id| BrokerSpec {
+            id,
+            rack: Some(format!("r{id}")),
+            ..BrokerSpec::default()
+        })
+        .collect();
+    let partitions = (0..30)
+        .map(|i| {
+            let first = match i {
+                0..=10 => 1,
+                11..=20 => 2,
+                _ => 3,
+            };
+            let replicas: Vec<i32> = (0..3).map(|k| (first - 1 + k) % 3 + 1).collect();
+            PartitionSpec {
+                topic: "t".to_string(),
+                partition: i,
+                leader: Some(first),
+                isr: Some(replicas.clone()),
+                replicas,
+                size: 1,
+                ..PartitionSpec::default()
+            }
+        })
+        .collect();
+    let snapshot = Snapshot {
+        brokers,
+        partitions,
+        ..Snapshot::default()
+    };
+    let policy = parse_policy(
+        "rules:\n  - topics: '.*'\n    spread: {rack: even}\n",
+        "policy",
+    )
+    .expect("policy");
+    let model = ClusterModel::build(&snapshot, &policy, &Default::default()).expect("model");
+    let plan = make_plan(&model, &PlanRequest::default()).expect("plan");
+    let leaders = goal(&plan, "leader-balance");
+    assert!(leaders.before.satisfied, "11, 10, 9 is inside the band");
+    let bound = leaders.bound.as_ref().expect("leader bound");
+    assert_eq!((bound.before, bound.after, bound.bound), (11.0, 10.0, 10.0));
+    assert_eq!(plan.totals.replica_moves, 0);
+    assert_eq!(plan.totals.leader_moves, 1);
 }

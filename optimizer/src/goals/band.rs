@@ -305,6 +305,9 @@ impl Goal for BandGoal {
         if self.resource == Resource::Leaders && !self.band.offenders(run.state).is_empty() {
             crate::goals::leadership::exchange(run, &target);
         }
+        if self.resource == Resource::Leaders {
+            crate::goals::leadership::level(run);
+        }
         Ok(())
     }
 

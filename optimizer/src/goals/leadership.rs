@@ -15,6 +15,9 @@
 //! still vets, so a goal whose constraints the program does not know (demote, leader
 //! preference) still holds. Deterministic: the neighbourhood is chosen by broker and partition
 //! index and the solver has no time limit (the neighbourhood's size bounds the work).
+//!
+//! [`level`] goes on where the band holds: leaderships pass from the most-leading brokers to
+//! replicas on brokers leading at least two fewer, towards the leader bound.
 
 use kplace_placement::model::{BrokerIdx, PartitionIdx, Replicas};
 
@@ -50,6 +53,83 @@ pub fn exchange(run: &mut GoalRun<'_, '_>, band: &Target<'_>) -> bool {
             band.wants(p)
         }) {
             changed = true;
+        }
+    }
+    changed
+}
+
+/// Leadership changes [`level`] applies per goal turn at most (each lowers the sum of squared
+/// leader counts, so the loop ends anyway; this bounds the work on huge clusters).
+pub const LEVEL_STEPS: usize = 100_000;
+
+/// Leadership copies nothing, so once the leader band holds, leaderships still pass from the
+/// most-leading brokers to a replica on a broker leading at least two fewer (the pair ends more
+/// even; the sum of squares drops by at least 2), towards the bound, while every earlier goal
+/// accepts the change. Stops when the most-leading brokers have no such change left. Broker
+/// and partition order by index: deterministic. Returns whether anything changed.
+pub fn level(run: &mut GoalRun<'_, '_>) -> bool {
+    let mut changed = false;
+    let mut steps = 0;
+    let mut stuck: Vec<BrokerIdx> = Vec::new();
+    // Leadership changes keep every replica where it is, so who hosts what holds throughout.
+    let hosted = run.state.hosted();
+    while steps < LEVEL_STEPS {
+        let leaders = |run: &GoalRun<'_, '_>, b: BrokerIdx| run.state.stats()[b as usize].leaders;
+        let model = run.state.model();
+        let Some(top) = (0..model.brokers().len() as BrokerIdx)
+            .filter(|b| !stuck.contains(b))
+            .max_by_key(|&b| (leaders(run, b), std::cmp::Reverse(b)))
+        else {
+            break;
+        };
+        let most = leaders(run, top);
+        let mut led: Vec<PartitionIdx> = hosted[top as usize]
+            .iter()
+            .copied()
+            .filter(|&p| run.state.leader(p) == Some(top) && !run.limits.frozen_partition(p))
+            .collect();
+        led.sort_unstable();
+        let mut moved = false;
+        'partitions: for p in led {
+            let mut others: Vec<BrokerIdx> = run
+                .state
+                .replicas(p)
+                .iter()
+                .copied()
+                .filter(|&c| c != top && leaders(run, c) + 2 <= most)
+                .collect();
+            others.sort_by_key(|&c| (leaders(run, c), c));
+            for c in others {
+                if list_led_by(run, p, c).is_none() {
+                    continue;
+                }
+                let action = crate::action::Action::Lead {
+                    partition: p,
+                    leader: c,
+                };
+                if run.try_apply(action, |_, _| true) {
+                    moved = true;
+                    break 'partitions;
+                }
+            }
+        }
+        if moved {
+            steps += 1;
+            changed = true;
+            // A broker that could not shed at this level may once the level drops (its
+            // partners lead fewer by then); within a level it stays passed over.
+            if (0..model.brokers().len() as BrokerIdx).all(|b| leaders(run, b) < most) {
+                stuck.clear();
+            }
+        } else {
+            // Nothing leaves this broker; the next most-leading one may still shed.
+            stuck.push(top);
+            let still_most = (0..model.brokers().len() as BrokerIdx)
+                .filter(|b| !stuck.contains(b))
+                .any(|b| leaders(run, b) == most);
+            if !still_most {
+                break;
+            }
         }
     }
     changed
