@@ -262,13 +262,21 @@ fn offsets(
         );
         std::thread::sleep(wait);
         let topics: BTreeSet<String> = failed.keys().map(|(t, _)| t.clone()).collect();
-        let fresh = admin::partitions(client, Some(topics.into_iter().collect()))?;
+        let fresh = match admin::partitions(client, Some(topics.into_iter().collect())) {
+            Ok(fresh) => fresh,
+            Err(error) => {
+                // A topic deleted meanwhile, say: the rest of the reading stands.
+                tracing::warn!(%error, partitions = failed.len(), "ListOffsets: no fresh leaders; partitions left out of this reading");
+                return Ok(out);
+            }
+        };
+        let leaders: BTreeMap<(&str, i32), i32> = fresh
+            .iter()
+            .map(|f| ((f.topic.as_str(), f.partition), f.leader))
+            .collect();
         for p in partitions.iter_mut() {
-            if let Some(now) = fresh
-                .iter()
-                .find(|f| f.topic == p.topic && f.partition == p.partition)
-            {
-                p.leader = now.leader;
+            if let Some(&leader) = leaders.get(&(p.topic.as_str(), p.partition)) {
+                p.leader = leader;
             }
         }
         wanted = failed.into_keys().collect();

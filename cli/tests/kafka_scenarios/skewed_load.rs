@@ -62,14 +62,23 @@ fn max_over_mean(figures: &[(i64, f64)]) -> f64 {
     max / mean
 }
 
-/// `plan --bootstrap-server --sample WINDOW`, its PLAN.json.
+/// The goals of the sampled plan: the hard goals, the network goals and leader balance. The
+/// cluster also holds the topics of the scenarios before this one, whose replicas and bytes (no
+/// load) the replica and disk bands count, so with every default goal how far the network goals
+/// get depends on which scenarios ran first (in one CI run network-in stayed at 2.00).
+const GOALS: &str =
+    "spread,capacity,domain-survival,network-in-balance,network-out-balance,leader-balance";
+
+/// `plan --bootstrap-server --sample WINDOW --goals GOALS`, its PLAN.json.
 fn sampled_plan(cluster: &Cluster, policy: &str, window: u64, name: &str) -> (Value, String) {
     let out = cluster.scratch.join(name);
     let out = out.to_str().unwrap_or_default().to_string();
     let window = format!("{window}s");
     let run = cluster.kplace_on(
         "plan",
-        &["--policy", policy, "--sample", &window, "--out", &out],
+        &[
+            "--policy", policy, "--sample", &window, "--goals", GOALS, "--out", &out,
+        ],
     );
     assert_eq!(run.code, 0, "{run:?}");
     let plan = serde_json::from_slice(&std::fs::read(&out).expect("plan written")).expect("JSON");
@@ -116,8 +125,10 @@ pub fn plan_on_skewed_load(cluster: &Cluster, policy: &str, window: u64) {
         let before = max_over_mean(&per_broker(&first, "before", resource));
         let after = max_over_mean(&per_broker(&first, "after", resource));
         report.push(format!("{resource} max/mean {before:.2} -> {after:.2}"));
+        // The heavy topic's skew is about 2 (in) and 3 (out); a real rebalance takes off more
+        // than a fifth of it.
         assert!(
-            after < before,
+            after < 0.8 * before,
             "the plan lowers {resource} max/mean: {before:.2} -> {after:.2}"
         );
     }
