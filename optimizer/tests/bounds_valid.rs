@@ -199,7 +199,7 @@ fn stretch_fixture_replica_bound_and_why() {
 /// ends at 5 here: the bound is reported relaxed.)
 #[test]
 fn the_leader_bound_counts_who_may_lead() {
-    use kplace_placement::snapshot::{BrokerSpec, PartitionSpec, Snapshot};
+    use kplace_placement::snapshot::{BrokerSpec, PartitionSpec};
     let brokers = (0..12)
         .map(|i| BrokerSpec {
             id: i + 1,
@@ -218,13 +218,7 @@ fn the_leader_bound_counts_who_may_lead() {
             ..PartitionSpec::default()
         })
         .collect();
-    let snapshot = Snapshot {
-        brokers,
-        partitions,
-        ..Snapshot::default()
-    };
-    let policy = parse_policy(CROWDED_POLICY, "policy").expect("policy");
-    let model = ClusterModel::build(&snapshot, &policy, &Default::default()).expect("model");
+    let model = support::model_of(brokers, partitions, CROWDED_POLICY);
     let plan = make_plan(&model, &PlanRequest::default()).expect("plan");
     let bound = plan
         .goals

@@ -83,8 +83,7 @@ fn stretch_fixture_leaders_reach_their_bound_where_the_resource_goals_allow() {
 /// change (free: it copies nothing) makes it 10 each, the bound. Nothing is copied.
 #[test]
 fn a_met_leader_band_still_levels_towards_the_bound() {
-    use kplace_placement::parse::parse_policy;
-    use kplace_placement::snapshot::{BrokerSpec, PartitionSpec, Snapshot};
+    use kplace_placement::snapshot::{BrokerSpec, PartitionSpec};
     let brokers = (1..=3)
         .map(|id| BrokerSpec {
             id,
@@ -111,17 +110,11 @@ fn a_met_leader_band_still_levels_towards_the_bound() {
             }
         })
         .collect();
-    let snapshot = Snapshot {
+    let model = support::model_of(
         brokers,
         partitions,
-        ..Snapshot::default()
-    };
-    let policy = parse_policy(
         "rules:\n  - topics: '.*'\n    spread: {rack: even}\n",
-        "policy",
-    )
-    .expect("policy");
-    let model = ClusterModel::build(&snapshot, &policy, &Default::default()).expect("model");
+    );
     let plan = make_plan(&model, &PlanRequest::default()).expect("plan");
     let leaders = goal(&plan, "leader-balance");
     assert!(leaders.before.satisfied, "11, 10, 9 is inside the band");

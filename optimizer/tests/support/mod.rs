@@ -29,6 +29,21 @@ rules:
     leader: {cluster: k8s-a}
 "#;
 
+/// The model of a hand-built cluster: `brokers` and `partitions` under the policy `yaml`.
+pub fn model_of(
+    brokers: Vec<BrokerSpec>,
+    partitions: Vec<PartitionSpec>,
+    yaml: &str,
+) -> ClusterModel {
+    let snapshot = Snapshot {
+        brokers,
+        partitions,
+        ..Snapshot::default()
+    };
+    let policy = parse_policy(yaml, "policy").expect("policy");
+    ClusterModel::build(&snapshot, &policy, &ModelOptions::default()).expect("model")
+}
+
 /// The rack of cell `cell` (0..6): zones az1..az3, each with k8s-a then k8s-b.
 pub fn cell_rack(cell: usize) -> String {
     format!("az{}/k8s-{}", cell / 2 + 1, ["a", "b"][cell % 2])
