@@ -5,7 +5,8 @@
 //!
 //! - `replica-balance`: the fewest replicas the fullest broker can hold: the mean, and for every
 //!   set of brokers the policy forces replicas into (a cell, a label value: [`forced`]) those
-//!   replicas over its brokers.
+//!   replicas over its brokers, and what the operation keeps in place ([`operation`]: a drain's
+//!   settled replicas, a scale-out's brokers that may not receive).
 //! - `leader-balance`: the fewest leaders the most-leading broker can hold: the flow optimum
 //!   over who may lead each partition ([`leaders`]: Hall's condition over candidate sets).
 //! - `topic-balance`: the fewest (topic, broker) pairs outside the topic's band: one per cell
@@ -22,6 +23,7 @@
 pub mod forced;
 pub mod leaders;
 pub mod moves;
+pub mod operation;
 
 use kplace_placement::model::{BrokerIdx, ClusterModel};
 
@@ -33,6 +35,7 @@ use crate::plan::{BoundKind, GoalBound};
 use crate::resource::Resource;
 use forced::ForcedSet;
 use leaders::CandidateSet;
+use operation::Kept;
 
 /// What the bounds of one plan are computed from.
 pub struct BoundInputs<'a> {
@@ -50,6 +53,9 @@ pub struct BoundInputs<'a> {
     pub forced: Vec<ForcedSet>,
     /// Who may lead each partition ([`leaders::candidate_sets`]).
     pub candidates: Vec<CandidateSet>,
+    /// What the operation keeps in place ([`operation::Kept`]; none unless
+    /// [`BoundInputs::with_kept`]).
+    pub kept: Kept,
 }
 
 impl<'a> BoundInputs<'a> {
@@ -75,7 +81,15 @@ impl<'a> BoundInputs<'a> {
             candidates: leaders::candidate_sets(model, after, &may_lead),
             may_lead,
             forced: forced::forced_sets(model, after),
+            kept: Kept::default(),
         }
+    }
+
+    /// The same inputs, with what the operation keeps in place.
+    #[must_use]
+    pub fn with_kept(mut self, kept: Kept) -> Self {
+        self.kept = kept;
+        self
     }
 
     fn eligible(&self) -> Vec<BrokerIdx> {
@@ -116,7 +130,9 @@ impl<'a> BoundInputs<'a> {
             .forced
             .iter()
             .max_by_key(|s| (s.per_broker(), s.brokers.len()));
-        let bound = mean.max(worst.map_or(0, |s| s.per_broker()));
+        let bound = mean
+            .max(worst.map_or(0, |s| s.per_broker()))
+            .max(self.kept.least_max(&eligible, total));
         let hi = (total as f64 / eligible.len().max(1) as f64
             * (1.0 + self.config.replica_balance_threshold))
             .ceil();
