@@ -248,6 +248,52 @@ fn exact_mode_meets_every_hard_goal() {
     }
 }
 
+/// `--improve` runs the improvement phase within its budget (converted from the duration),
+/// keeps every hard goal and never leaves a counting goal above where the greedy goals left it;
+/// a budget that is not a duration is refused with exit 2 naming the flag.
+#[test]
+fn improve_keeps_hard_goals_within_its_budget() {
+    let most = |summary: &serde_json::Value, goal: &str| {
+        summary["goals"]
+            .as_array()
+            .expect("goals")
+            .iter()
+            .find(|g| g["name"] == goal)
+            .and_then(|g| g["bound"]["after"].as_f64())
+            .expect("bound")
+    };
+    let greedy = json(&kplace(&["plan", "--format", "json"]));
+    let run = kplace(&["plan", "--improve", "5s", "--format", "json"]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary = json(&run);
+    let improvement = &summary["improvement"];
+    let budget = improvement["budget"].as_u64().expect("budget");
+    assert_eq!(
+        budget,
+        5 * u64::from(kplace_optimizer::improve::NEIGHBOURHOODS_PER_SECOND)
+    );
+    assert!(
+        improvement["solved"].as_u64().expect("solved") <= budget,
+        "{improvement}"
+    );
+    for goal in summary["goals"].as_array().expect("goals") {
+        if goal["hard"] == true {
+            assert_eq!(goal["after"]["satisfied"], true, "{goal}");
+        }
+    }
+    for goal in ["replica-balance", "leader-balance"] {
+        assert!(most(&summary, goal) <= most(&greedy, goal), "{goal}");
+    }
+    let bad = kplace(&["plan", "--improve", "soon"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--improve"));
+}
+
 /// `--remove-brokers` moves only what the drain and the hard goals need: every soft goal's cost
 /// is zero moves, and the plan's moves are the hard goals'; `--rebalance` lets soft goals move
 /// more. The summary carries each soft goal's bound and the move bound.

@@ -78,6 +78,8 @@ pub mod goals;
 pub mod hard_failure;
 #[doc(hidden)]
 pub mod heal;
+/// The improvement phase (`--improve`): large-neighbourhood search after the greedy goals.
+pub mod improve;
 #[doc(hidden)]
 pub mod limits;
 #[doc(hidden)]

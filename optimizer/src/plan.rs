@@ -54,6 +54,9 @@ pub struct Plan {
     /// How apply stages the moves, as the cluster stood when planned ([`Plan::with_stages`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staging: Option<Staging>,
+    /// What the improvement phase did, when `--improve` ran ([`crate::improve`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub improvement: Option<crate::improve::Improvement>,
 }
 
 /// The inputs of a plan besides the snapshot.
@@ -399,6 +402,7 @@ impl Plan {
             notes: model.notes(),
             bounds: None,
             staging: None,
+            improvement: None,
         }
     }
 

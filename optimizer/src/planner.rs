@@ -24,17 +24,20 @@
 use kplace_placement::model::ClusterModel;
 
 use crate::bounds::moves::move_bound;
+use crate::bounds::operation::Kept;
 use crate::bounds::BoundInputs;
 use crate::config::{ConfigError, GoalConfig};
-use crate::engine::optimize_observed;
+use crate::engine::{evaluate_all, optimize_observed, Optimized};
 use crate::exact::{solve_exact, ExactError};
 use crate::goals::custom::{self, CustomGoal, GoalPosition, RegistrationError, Strength};
 use crate::goals::demote::DemoteGoal;
 use crate::goals::guard::Guard;
 use crate::goals::{goal_by_name, goals_by_name, Goal, UnknownGoal, DEFAULT_GOALS};
 use crate::hard_failure::HardGoalFailure;
+use crate::improve::{improve, Goalpost, Improvement};
 use crate::limits::{Limits, LimitsError, Operation};
 use crate::plan::{GoalOutcome, Plan, PlanInputs};
+use crate::resource::Resource;
 
 /// What to plan: built with [`PlanRequest::new`] (or `default()`) and the `with_*` methods, or by
 /// setting the public fields of a default request. New fields may be added (the type is
@@ -63,6 +66,9 @@ pub struct PlanRequest {
     pub inputs: PlanInputs,
     /// Start from the exact (MILP) placement instead of the current one ([`crate::exact`]).
     pub exact: bool,
+    /// Neighbourhoods the improvement phase may solve after the goals; 0: no improvement phase
+    /// ([`crate::improve`]).
+    pub improve: u32,
     /// Goals registered with [`PlanRequest::with_goal`], in registration order.
     pub(crate) custom: Vec<CustomGoal>,
 }
@@ -125,6 +131,12 @@ impl PlanRequest {
     /// Starts from the exact (MILP) placement when `exact` is true.
     pub fn with_exact(mut self, exact: bool) -> Self {
         self.exact = exact;
+        self
+    }
+
+    /// Runs the improvement phase with a budget of `neighbourhoods` ([`crate::improve`]).
+    pub fn with_improve(mut self, neighbourhoods: u32) -> Self {
+        self.improve = neighbourhoods;
         self
     }
 
@@ -216,6 +228,11 @@ pub fn make_plan(model: &ClusterModel, request: &PlanRequest) -> Result<Plan, Pl
     };
     let mut optimized = optimize_observed(model, start, goals, &limits, &mut |_, _, _| {})
         .map_err(PlanError::HardGoal)?;
+    let improvement = if request.improve > 0 {
+        Some(improve_plan(model, request, &limits, &mut optimized)?)
+    } else {
+        None
+    };
     let after = &optimized.assignment;
     let inputs = BoundInputs::new(
         model,
@@ -223,7 +240,8 @@ pub fn make_plan(model: &ClusterModel, request: &PlanRequest) -> Result<Plan, Pl
         after,
         &request.config,
         &limits.demoted,
-    );
+    )
+    .with_kept(kept(model, &limits, &optimized));
     // A goal that checked nothing (no load data) has no figure worth bounding.
     let checked = |g: &GoalOutcome| !g.skipped.as_ref().is_some_and(|s| s.is_whole());
     for goal in optimized.goals.iter_mut().filter(|g| !g.hard && checked(g)) {
@@ -244,5 +262,76 @@ pub fn make_plan(model: &ClusterModel, request: &PlanRequest) -> Result<Plan, Pl
         optimized.goals,
     );
     plan.bounds = Some(bounds);
+    plan.improvement = improvement;
     Ok(plan)
+}
+
+/// What the operation keeps in place, for the bounds: only where capacity and domain survival
+/// held before the plan (else a hard goal may move anything).
+fn kept(model: &ClusterModel, limits: &Limits, optimized: &Optimized) -> Kept {
+    let held = |name: &str| {
+        optimized
+            .goals
+            .iter()
+            .find(|g| g.name == name)
+            .is_none_or(|g| g.before.satisfied)
+    };
+    let hard_goals_hold = held("capacity") && held("domain-survival");
+    Kept::of(model, model.current(), limits, hard_goals_hold)
+}
+
+/// Runs the improvement phase on the goals' result: every counting goal is a target, worked on
+/// while above its bound. Updates the assignment, each goal's state after and its cost.
+fn improve_plan(
+    model: &ClusterModel,
+    request: &PlanRequest,
+    limits: &Limits,
+    optimized: &mut Optimized,
+) -> Result<Improvement, PlanError> {
+    let inputs = BoundInputs::new(
+        model,
+        model.current(),
+        &optimized.assignment,
+        &request.config,
+        &limits.demoted,
+    )
+    .with_kept(kept(model, limits, optimized));
+    let goalposts: Vec<Goalpost> = optimized
+        .goals
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !g.hard)
+        .filter_map(|(index, g)| {
+            let resource = match g.name.as_str() {
+                "replica-balance" => Resource::Replicas,
+                "leader-balance" => Resource::Leaders,
+                _ => return None,
+            };
+            // Every counting goal, even one at its bound now: working on an earlier one may
+            // push it up again.
+            let bound = inputs.goal(&g.name)?;
+            Some(Goalpost {
+                goal: index,
+                resource,
+                bound: bound.bound,
+            })
+        })
+        .collect();
+    let mut goals = request.build_goals()?;
+    let (assignment, report, costs) = improve(
+        model,
+        limits,
+        &mut goals,
+        optimized.assignment.clone(),
+        &goalposts,
+        request.improve,
+    )?;
+    let after = evaluate_all(model, assignment.clone(), &mut goals, limits);
+    for ((outcome, evaluation), cost) in optimized.goals.iter_mut().zip(after).zip(costs) {
+        outcome.after = evaluation.state;
+        outcome.skipped = evaluation.skipped;
+        outcome.cost.add(cost);
+    }
+    optimized.assignment = assignment;
+    Ok(report)
 }

@@ -114,22 +114,6 @@ proptest! {
     }
 }
 
-/// [`support::POLICY`] with `events-0` kept in zone az1 (RF 2): only az1's brokers may lead it,
-/// so the leader bound (Hall's condition over who may lead) often exceeds the mean.
-const CROWDED_POLICY: &str = r#"
-rack_pattern: '^(?P<zone>az[0-9]+)/(?P<cluster>k8s-[a-z]+)$'
-rules:
-  - topics: 'payments\..*'
-    replication_factor: 6
-    spread: {zone: even, cluster: even}
-  - topics: 'events-0'
-    replication_factor: 2
-    spread: {zone: {exact: {az1: 2}}}
-  - topics: '.*'
-    replication_factor: 3
-    spread: {zone: even}
-"#;
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
@@ -138,7 +122,7 @@ proptest! {
     /// below the bound either.
     #[test]
     fn no_placement_leads_below_the_leader_bound(snapshot in support::cluster()) {
-        let policy = parse_policy(CROWDED_POLICY, "policy").expect("policy");
+        let policy = parse_policy(support::CROWDED_POLICY, "policy").expect("policy");
         let model = ClusterModel::build(&snapshot, &policy, &Default::default()).expect("model");
         let Ok(plan) = make_plan(&model, &PlanRequest::default()) else {
             return Ok(());
@@ -199,26 +183,7 @@ fn stretch_fixture_replica_bound_and_why() {
 /// ends at 5 here: the bound is reported relaxed.)
 #[test]
 fn the_leader_bound_counts_who_may_lead() {
-    use kplace_placement::snapshot::{BrokerSpec, PartitionSpec};
-    let brokers = (0..12)
-        .map(|i| BrokerSpec {
-            id: i + 1,
-            rack: Some(support::cell_rack(i as usize / 2)),
-            ..BrokerSpec::default()
-        })
-        .collect();
-    let partitions = (0..24)
-        .map(|i| PartitionSpec {
-            topic: format!("events-{}", i / 12),
-            partition: i % 12,
-            replicas: if i < 12 { vec![1, 3] } else { vec![1, 5, 9] },
-            leader: Some(1),
-            isr: Some(if i < 12 { vec![1, 3] } else { vec![1, 5, 9] }),
-            size: 1,
-            ..PartitionSpec::default()
-        })
-        .collect();
-    let model = support::model_of(brokers, partitions, CROWDED_POLICY);
+    let model = support::leaders_on_one_broker(support::CROWDED_POLICY);
     let plan = make_plan(&model, &PlanRequest::default()).expect("plan");
     let bound = plan
         .goals

@@ -54,12 +54,12 @@ use kplace_optimizer::resource::Resource;
 use kplace_placement::broker_load::leader_of;
 use kplace_placement::check::{check, ViolationKind};
 use kplace_placement::model::{BrokerIdx, ClusterModel, ModelOptions, PartitionIdx};
-use kplace_placement::snapshot::{BrokerId, BrokerSpec, Capacity, PartitionSpec, Snapshot};
+use kplace_placement::snapshot::{BrokerId, Capacity, PartitionSpec, Snapshot};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
 mod support;
-use support::{cell_rack, cluster, model, model_with, stretch_brokers, XorShift};
+use support::{cell_rack, cluster, model, model_with, stretch_brokers, with_new_brokers, XorShift};
 
 /// The hard goals alone: a plan that only repairs (and drains).
 const HARD_GOALS: [&str; 3] = ["spread", "capacity", "domain-survival"];
@@ -232,21 +232,6 @@ fn alive(snapshot: &Snapshot) -> Vec<BrokerId> {
 fn pick_alive(snapshot: &Snapshot, pick: Index) -> BrokerId {
     let ids = alive(snapshot);
     ids[pick.index(ids.len())]
-}
-
-/// `snapshot` with one new, empty broker per entry of `cells` (ids after the highest).
-fn with_new_brokers(snapshot: &Snapshot, cells: &[usize]) -> (Snapshot, Vec<BrokerId>) {
-    let mut next = snapshot.clone();
-    let first = snapshot.brokers.iter().map(|b| b.id).max().unwrap_or(0) + 1;
-    let ids: Vec<BrokerId> = (first..).take(cells.len()).collect();
-    for (&id, &cell) in ids.iter().zip(cells) {
-        next.brokers.push(BrokerSpec {
-            id,
-            rack: Some(cell_rack(cell)),
-            ..BrokerSpec::default()
-        });
-    }
-    (next, ids)
 }
 
 /// The replica lists after `plan`, made over `model` where `removed` is excluded, checked:

@@ -58,6 +58,13 @@ pub struct PlanArgs {
     /// the other goals then run as usual.
     #[arg(long)]
     exact: bool,
+    /// After the goals, improve what they leave above its bound (most replicas or leaders on one
+    /// broker): solve small neighbourhoods exactly (HiGHS) under every goal, keeping what is
+    /// better. The budget is work, not time: DURATION (`30s`, `2m`) is converted to
+    /// neighbourhoods at what a 2-core machine solves per second, so the same input and budget
+    /// give the same plan on every machine. Stops early once every target reaches its bound.
+    #[arg(long, value_name = "DURATION", value_parser = crate::durations::parse_duration)]
+    improve: Option<std::time::Duration>,
     /// Write Kafka's reassignment JSON (changed partitions only), as kafka-reassign-partitions
     /// --execute reads it.
     #[arg(long, value_name = "FILE")]
@@ -118,6 +125,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, CliError> {
                 ),
         )
         .with_exact(args.exact)
+        .with_improve(improve_budget(args.improve))
         .with_inputs(
             PlanInputs::new(loaded.policy.clone()).with_excluded_brokers(excluded_brokers),
         );
@@ -171,6 +179,8 @@ struct PlanSummary<'a> {
     notes: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     staging: Option<kplace_optimizer::plan::Staging>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    improvement: Option<kplace_optimizer::improve::Improvement>,
 }
 
 impl<'a> PlanSummary<'a> {
@@ -180,8 +190,18 @@ impl<'a> PlanSummary<'a> {
             goals: &plan.goals,
             notes: &plan.notes,
             staging: plan.staging,
+            improvement: plan.improvement,
         }
     }
+}
+
+/// The improvement phase's budget in neighbourhoods for `--improve DURATION` (0 without it).
+fn improve_budget(duration: Option<std::time::Duration>) -> u32 {
+    duration.map_or(0, |d| {
+        let steps =
+            d.as_secs_f64() * f64::from(kplace_optimizer::improve::NEIGHBOURHOODS_PER_SECOND);
+        (steps.ceil() as u32).max(1)
+    })
 }
 
 /// Prints the human summary of a plan: totals, then one line per goal.
@@ -239,6 +259,16 @@ pub fn print_summary(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
             bound.replica_moves,
             kplace_report::render::units::bytes(t.bytes_to_move as f64),
             kplace_report::render::units::bytes(bound.bytes_to_move as f64)
+        )?;
+    }
+    if let Some(i) = &plan.improvement {
+        writeln!(
+            out,
+            "Improve: {} of {} neighbourhoods solved, {} kept ({}).",
+            i.solved,
+            i.budget,
+            i.kept,
+            goal_cost(&i.cost)
         )?;
     }
     let guards: Vec<&str> = plan

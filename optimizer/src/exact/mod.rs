@@ -69,6 +69,9 @@ pub enum ExactError {
     /// This build has no MILP backend.
     #[error("--exact: this kplace was built without a MILP backend (features exact-highs / exact-microlp)")]
     NotBuilt,
+    /// The improvement phase needs HiGHS: microlp is far too slow for its neighbourhoods.
+    #[error("--improve: this kplace was built without HiGHS; build it with `--features exact-highs` (see README, Building)")]
+    ImproveNeedsHighs,
 }
 
 /// The chosen broker set of a partition turned into a replica list close to the current one:

@@ -8,7 +8,7 @@
 use kplace_placement::model::{ClusterModel, ModelOptions};
 use kplace_placement::parse::{parse_policy, parse_snapshot};
 use kplace_placement::policy::Policy;
-use kplace_placement::snapshot::{BrokerSpec, Load, PartitionSpec, Snapshot};
+use kplace_placement::snapshot::{BrokerId, BrokerSpec, Load, PartitionSpec, Snapshot};
 use proptest::prelude::*;
 
 /// The stretch policy of the generated clusters: `payments.*` at RF 6 spread over zones and
@@ -194,4 +194,60 @@ pub fn applied(snapshot: &Snapshot, model: &ClusterModel, after: &[Vec<u32>]) ->
 /// Every default goal's name, in priority order.
 pub fn default_goal_names() -> Vec<String> {
     kplace_optimizer::goals::default_goal_names()
+}
+
+/// [`POLICY`] with `events-0` kept in zone az1 (RF 2): only az1's brokers may lead it,
+/// so the leader bound (Hall's condition over who may lead) often exceeds the mean.
+pub const CROWDED_POLICY: &str = r#"
+rack_pattern: '^(?P<zone>az[0-9]+)/(?P<cluster>k8s-[a-z]+)$'
+rules:
+  - topics: 'payments\..*'
+    replication_factor: 6
+    spread: {zone: even, cluster: even}
+  - topics: 'events-0'
+    replication_factor: 2
+    spread: {zone: {exact: {az1: 2}}}
+  - topics: '.*'
+    replication_factor: 3
+    spread: {zone: even}
+"#;
+
+/// Twelve brokers, two per cell, and 24 partitions all led by broker 1 (12 at RF 2 on brokers
+/// 1 and 3, 12 at RF 3 on brokers 1, 5 and 9), ISR full: leadership piled on one broker, under
+/// `policy` (whose rules decide who else may lead).
+pub fn leaders_on_one_broker(policy: &str) -> ClusterModel {
+    let brokers = (0..12)
+        .map(|i| BrokerSpec {
+            id: i + 1,
+            rack: Some(cell_rack(i as usize / 2)),
+            ..BrokerSpec::default()
+        })
+        .collect();
+    let partitions = (0..24)
+        .map(|i| PartitionSpec {
+            topic: format!("events-{}", i / 12),
+            partition: i % 12,
+            replicas: if i < 12 { vec![1, 3] } else { vec![1, 5, 9] },
+            leader: Some(1),
+            isr: Some(if i < 12 { vec![1, 3] } else { vec![1, 5, 9] }),
+            size: 1,
+            ..PartitionSpec::default()
+        })
+        .collect();
+    model_of(brokers, partitions, policy)
+}
+
+/// `snapshot` with one new, empty broker per entry of `cells` (ids after the highest).
+pub fn with_new_brokers(snapshot: &Snapshot, cells: &[usize]) -> (Snapshot, Vec<BrokerId>) {
+    let mut next = snapshot.clone();
+    let first = snapshot.brokers.iter().map(|b| b.id).max().unwrap_or(0) + 1;
+    let ids: Vec<BrokerId> = (first..).take(cells.len()).collect();
+    for (&id, &cell) in ids.iter().zip(cells) {
+        next.brokers.push(BrokerSpec {
+            id,
+            rack: Some(cell_rack(cell)),
+            ..BrokerSpec::default()
+        });
+    }
+    (next, ids)
 }
