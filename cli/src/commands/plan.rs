@@ -61,8 +61,9 @@ pub struct PlanArgs {
     /// After the goals, improve what they leave above its bound (most replicas or leaders on one
     /// broker): solve small neighbourhoods exactly (HiGHS) under every goal, keeping what is
     /// better. The budget is work, not time: DURATION (`30s`, `2m`) is converted to
-    /// neighbourhoods at what a 2-core machine solves per second, so the same input and budget
-    /// give the same plan on every machine. Stops early once every target reaches its bound.
+    /// neighbourhoods, one per second (about what a 2-core machine solves on large clusters;
+    /// some take longer), so the same input and budget give the same plan on every machine.
+    /// Stops early once every target reaches its bound or stalls. Needs the HiGHS build.
     #[arg(long, value_name = "DURATION", value_parser = crate::durations::parse_duration)]
     improve: Option<std::time::Duration>,
     /// Write Kafka's reassignment JSON (changed partitions only), as kafka-reassign-partitions

@@ -5,6 +5,9 @@
 //! first, how many brokers of `S` sit at the target resource's maximum, then bytes copied
 //! (measured from the cluster's current placement), then leadership changes.
 
+// Without HiGHS only the types remain, for the phase to refuse before it starts.
+#![cfg_attr(not(feature = "exact-highs"), allow(dead_code))]
+
 use kplace_placement::model::{BrokerIdx, PartitionIdx, Replicas};
 
 use crate::exact::ExactError;
@@ -45,32 +48,33 @@ pub struct Neighbourhood {
     pub partitions: Vec<PartitionIdx>,
 }
 
-/// Solves the neighbourhood with HiGHS; `Ok(None)` when it found no feasible answer;
-/// [`ExactError::ImproveNeedsHighs`] in a build without HiGHS.
-/// The answer is the new replica list of every partition of the neighbourhood.
-pub fn solve(
-    state: &ClusterState<'_>,
-    limits: &Limits,
-    bands: &[&Band],
-    target: &Target,
-    hood: &Neighbourhood,
-) -> Result<Option<Vec<(PartitionIdx, Replicas)>>, ExactError> {
-    backend::solve(state, limits, bands, target, hood)
+/// What one solve looks at.
+#[derive(Clone, Copy)]
+pub struct Step<'s, 'm> {
+    /// The plan so far.
+    pub state: &'s ClusterState<'m>,
+    /// The operation's limits.
+    pub limits: &'s Limits,
+    /// Every goal's bands, kept broker by broker.
+    pub bands: &'s [&'s Band],
+    /// What to make better.
+    pub target: &'s Target,
+    /// The brokers and partitions that may change.
+    pub hood: &'s Neighbourhood,
 }
 
-#[cfg(not(feature = "exact-highs"))]
-mod backend {
-    use super::*;
+/// The new replica list of every partition of the neighbourhood that changes; `Ok(None)` when
+/// the solver found no feasible answer.
+pub type Answer = Result<Option<Vec<(PartitionIdx, Replicas)>>, ExactError>;
 
-    pub fn solve(
-        _: &ClusterState<'_>,
-        _: &Limits,
-        _: &[&Band],
-        _: &Target,
-        _: &Neighbourhood,
-    ) -> Result<Option<Vec<(PartitionIdx, Replicas)>>, ExactError> {
-        Err(ExactError::ImproveNeedsHighs)
-    }
+/// Solves the neighbourhood with HiGHS.
+#[cfg(feature = "exact-highs")]
+pub use backend::solve;
+
+/// Without HiGHS: [`ExactError::ImproveNeedsHighs`].
+#[cfg(not(feature = "exact-highs"))]
+pub fn solve(_: Step<'_, '_>) -> Answer {
+    Err(ExactError::ImproveNeedsHighs)
 }
 
 #[cfg(feature = "exact-highs")]
@@ -111,13 +115,15 @@ mod backend {
         leads: Vec<(BrokerIdx, Variable)>,
     }
 
-    pub fn solve(
-        state: &ClusterState<'_>,
-        limits: &Limits,
-        bands: &[&Band],
-        target: &Target,
-        hood: &Neighbourhood,
-    ) -> Result<Option<Vec<(PartitionIdx, Replicas)>>, ExactError> {
+    /// Solves the neighbourhood with HiGHS.
+    pub fn solve(step: Step<'_, '_>) -> Answer {
+        let Step {
+            state,
+            limits,
+            bands,
+            target,
+            hood,
+        } = step;
         let model = state.model();
         let in_s = |b: BrokerIdx| hood.brokers.contains(&b);
         let mut vars = ProblemVariables::new();
