@@ -5,6 +5,9 @@
 //! /usr/bin/time -v target/release/examples/plan_scale cruise-control-large
 //! ```
 //!
+//! A second argument runs the improvement phase with that many neighbourhoods (`--improve`;
+//! build with `--features kplace-optimizer/exact-highs`).
+//!
 //! Workloads, all with every default goal:
 //! - `cruise-control`: Cruise Control's RandomCluster, 40 brokers, 50,001 replicas;
 //! - `cruise-control-large`: 215 brokers, 2.8 million replicas;
@@ -125,6 +128,9 @@ fn main() {
         .nth(1)
         .unwrap_or_else(|| "cruise-control".to_string());
     let start = Instant::now();
+    let improve: u32 = std::env::args()
+        .nth(2)
+        .map_or(0, |n| n.parse().expect("neighbourhoods: a number"));
     let Some((snapshot, policy, options, request)) = workload(&name) else {
         eprintln!(
             "unknown workload '{name}' (cruise-control, cruise-control-large, stretch-scale-out, \
@@ -141,7 +147,7 @@ fn main() {
     };
     drop(snapshot);
     let built = start.elapsed();
-    let plan = match make_plan(&model, &request) {
+    let plan = match make_plan(&model, &request.with_improve(improve)) {
         Ok(plan) => plan,
         Err(error) => {
             eprintln!("plan: {error}");
@@ -178,6 +184,12 @@ fn main() {
                 b.metric, b.before, b.after, b.bound, b.kind
             );
         }
+    }
+    if let Some(i) = &plan.improvement {
+        println!(
+            "improve: {} of {} neighbourhoods solved, {} kept, {} moves ({} bytes)",
+            i.solved, i.budget, i.kept, i.cost.replica_moves, i.cost.bytes_to_move
+        );
     }
     if let Some(b) = &plan.bounds {
         println!(
