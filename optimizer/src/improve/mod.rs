@@ -14,7 +14,7 @@
 //!
 //! The budget is work, not time: a number of neighbourhoods solved, and HiGHS is bounded by
 //! branch-and-bound nodes, so the same input and budget give the same plan on every machine.
-//! Targets take turns in priority order; one ends when it reaches its bound, or when [`STALL`]
+//! Targets take turns in priority order; one ends when it reaches its bound, or when [`STALL`](crate::improve::STALL)
 //! steps in a row keep nothing.
 
 mod neighbourhood;
