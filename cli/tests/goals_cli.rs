@@ -255,7 +255,7 @@ fn every_hard_goal_holds(run: &Output) -> serde_json::Value {
 
 /// `--improve` runs the improvement phase within its budget (converted from the duration),
 /// keeps every hard goal and never leaves a counting goal above where the greedy goals left it;
-/// a budget that is not a duration is refused with exit 2 naming the flag.
+/// a budget that is not a duration, or is zero, is refused with exit 2 naming the flag.
 #[test]
 fn improve_keeps_hard_goals_within_its_budget() {
     let most = |summary: &serde_json::Value, goal: &str| {
@@ -282,9 +282,11 @@ fn improve_keeps_hard_goals_within_its_budget() {
     for goal in ["replica-balance", "leader-balance"] {
         assert!(most(&summary, goal) <= most(&greedy, goal), "{goal}");
     }
-    let bad = kplace(&["plan", "--improve", "soon"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("--improve"));
+    for bad in ["soon", "0s"] {
+        let run = kplace(&["plan", "--improve", bad]);
+        assert_eq!(run.status.code(), Some(2), "--improve {bad}");
+        assert!(String::from_utf8_lossy(&run.stderr).contains("--improve"));
+    }
 }
 
 /// `--remove-brokers` moves only what the drain and the hard goals need: every soft goal's cost

@@ -112,7 +112,7 @@ pub struct BatchingArgs {
     pub timeout: Option<Duration>,
     /// Stop waiting when no move in flight has copied a byte for this long (exit 4, naming the
     /// stuck partitions and the brokers receiving them; re-run to continue).
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_positive_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = crate::durations::parse_positive_duration)]
     pub stall_timeout: Duration,
     /// The order moves are submitted in: `urgency` (offline partitions, then those with a
     /// replica on a dead broker, under min ISR, at min ISR, the rest; within a class the smallest
@@ -131,7 +131,7 @@ pub struct BatchingArgs {
     pub poll_interval: Duration,
     /// How long the cluster must stay healthy before concurrency rises one step back toward the
     /// limits (and how long trouble must last before it is halved again).
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_positive_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::durations::parse_positive_duration)]
     pub pace_step: Duration,
     /// On Ctrl-C / SIGTERM, cancel the moves in flight (Kafka rolls them back) instead of
     /// letting them finish.
@@ -141,14 +141,6 @@ pub struct BatchingArgs {
 
 fn parse_order(text: &str) -> Result<Order, String> {
     text.parse()
-}
-
-fn parse_positive_duration(text: &str) -> Result<Duration, String> {
-    let d = crate::durations::parse_duration(text)?;
-    if d.is_zero() {
-        return Err(format!("{text:?}: must be longer than 0"));
-    }
-    Ok(d)
 }
 
 impl BatchingArgs {

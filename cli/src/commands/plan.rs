@@ -64,7 +64,7 @@ pub struct PlanArgs {
     /// neighbourhoods, one per second (about what a 2-core machine solves on large clusters;
     /// some take longer), so the same input and budget give the same plan on every machine.
     /// Stops early once every target reaches its bound or stalls. Needs the HiGHS build.
-    #[arg(long, value_name = "DURATION", value_parser = crate::durations::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::durations::parse_positive_duration)]
     improve: Option<std::time::Duration>,
     /// Write Kafka's reassignment JSON (changed partitions only), as kafka-reassign-partitions
     /// --execute reads it.
