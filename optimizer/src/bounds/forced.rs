@@ -73,6 +73,13 @@ pub fn forced_sets(model: &ClusterModel, assignment: &[Vec<BrokerIdx>]) -> Vec<F
             }
         }
     }
+    // One broker set can be both a cell and a label value (a zone left with one eligible cell):
+    // a partition then must put the larger of the two minima there, not their sum.
+    for set in sets.values_mut() {
+        set.partitions
+            .sort_unstable_by_key(|&(p, n)| (p, std::cmp::Reverse(n)));
+        set.partitions.dedup_by_key(|&mut (p, _)| p);
+    }
     sets.into_values().collect()
 }
 
